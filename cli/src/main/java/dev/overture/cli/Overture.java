@@ -1,0 +1,39 @@
+package dev.overture.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point behind the {@code ./overture} launcher: one subcommand per program.
+ *
+ * <p>Commands whose issue has not landed yet are listed by {@link NotYetAvailable} and say so
+ * plainly instead of pretending to work.
+ */
+@Command(
+    name = "overture",
+    mixinStandardHelpOptions = true,
+    versionProvider = OvertureVersion.class,
+    description = "Overture: a device-cloud split conversational assistant.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Overture implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Builds the command line with every program registered. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Overture());
+    for (NotYetAvailable missing : NotYetAvailable.values()) {
+      cl.addSubcommand(missing.commandName(), missing.command());
+    }
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
