@@ -1,0 +1,172 @@
+"""Evaluates the shipped GGUF models (their exact weights, float32 math) on the held-out sets.
+
+Usage: python3 training/evaluate.py [--quant f16|q8_0] [--limit N] [--threads T]
+
+Prints (markdown) answer accuracy = token F1 of the answer against the gold WordNet gloss for the micro
+model alone, the MoE alone and the split (the micro's first 4/6/8 words, continued greedily by the MoE
+with the opener as an assistant prefix); perplexity of each model on the held-out dialogues; the share of
+openers the MoE accepts (mean per-token log-prob of the opener under the MoE >= --accept nats); and the
+MoE's routing on held-out text (per-layer expert load, switch rate of consecutive tokens).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections import Counter
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus import chatml  # noqa: E402
+from export import ROOT, load_gguf  # noqa: E402
+from model import MoE  # noqa: E402
+from tokenizer import EOS, OUT  # noqa: E402
+
+MAX_NEW = 48
+SPLITS = (4, 6, 8)
+
+
+def words(text):
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def token_f1(answer, gold):
+    a, g = Counter(words(answer)), Counter(words(gold))
+    common = sum((a & g).values())
+    if common == 0:
+        return 0.0
+    p, r = common / sum(a.values()), common / sum(g.values())
+    return 2 * p * r / (p + r)
+
+
+def answer(model, tok, user, prefix=""):
+    ids = tok.encode(chatml(user) + prefix)
+    out = model.generate(ids, MAX_NEW, stop=EOS)
+    if out and out[-1] == EOS:
+        out = out[:-1]
+    return prefix + tok.decode(out)
+
+
+@torch.no_grad()
+def opener_logprob(model, tok, user, opener):
+    """Mean log-prob per opener token under model, given the generation prompt."""
+    p = tok.encode(chatml(user))
+    full = tok.encode(chatml(user) + opener)
+    n = len(full) - len(p)
+    if n <= 0:
+        return 0.0
+    logp = model(torch.tensor([full[:-1]]))[0].float().log_softmax(-1)
+    tgt = torch.tensor(full[len(p):])
+    return float(logp[len(p) - 1:].gather(1, tgt[:, None]).mean())
+
+
+@torch.no_grad()
+def perplexity(model, docs):
+    nll, n = 0.0, 0
+    for d in docs:
+        logits = model(torch.tensor([d[:-1]]))[0].float()
+        nll += float(torch.nn.functional.cross_entropy(logits, torch.tensor(d[1:]), reduction="sum"))
+        n += len(d) - 1
+    return math.exp(nll / n)
+
+
+@torch.no_grad()
+def routing(model, docs):
+    """Per-layer expert load (share of routed slots) and switch rates over consecutive tokens."""
+    moes = [b.ffn for b in model.blocks if isinstance(b.ffn, MoE)]
+    E = model.c.n_expert
+    load = [torch.zeros(E) for _ in moes]
+    set_switch = [0] * len(moes)
+    top1_switch = [0] * len(moes)
+    pairs = 0
+    for d in docs:
+        model(torch.tensor([d]))
+        for i, m in enumerate(moes):
+            k = m.last_topk
+            load[i] += torch.bincount(k.reshape(-1), minlength=E).float()
+            s = k.sort(-1).values
+            set_switch[i] += int((s[1:] != s[:-1]).any(-1).sum())
+            top1_switch[i] += int((k[1:, 0] != k[:-1, 0]).sum())
+        pairs += len(d) - 1
+    return [{"layer": i, "load": [round(float(x), 3) for x in load[i] / load[i].sum()],
+             "set_switch_rate": round(set_switch[i] / pairs, 3), "top1_switch_rate": round(top1_switch[i] / pairs, 3)}
+            for i in range(len(moes))]
+
+
+def load_rows(name, limit):
+    with open(os.path.join(OUT, "corpus", name + ".jsonl")) as f:
+        rows = [json.loads(l) for l in f]
+    return rows[:limit] if limit else rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quant", default="f16", choices=["f16", "q8_0"])
+    ap.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
+    ap.add_argument("--accept", type=float, default=-2.5, help="acceptance threshold, mean log-prob per token")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", default=os.path.join(OUT, "eval.json"))
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+    micro, tok, _ = load_gguf(os.path.join(args.models_dir, f"overture-micro-{args.quant}.gguf"))
+    moe, tok2, _ = load_gguf(os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
+    if tok.tokens != tok2.tokens:
+        raise SystemExit("the two models must share one tokenizer")
+    sets = {"seen synsets, unseen phrasing": load_rows("eval_knowledge", args.limit),
+            "unseen synsets": load_rows("eval_unseen", args.limit)}
+    results = {}
+    for name, rows in sets.items():
+        f1 = {k: [] for k in ["micro", "moe"] + [f"split{n}" for n in SPLITS]}
+        accepted = {n: [] for n in SPLITS}
+        examples = []
+        for r in rows:
+            a_micro = answer(micro, tok, r["user"])
+            a_moe = answer(moe, tok, r["user"])
+            f1["micro"].append(token_f1(a_micro, r["gold"]))
+            f1["moe"].append(token_f1(a_moe, r["gold"]))
+            ex = {"user": r["user"], "gold": r["gold"], "micro": a_micro, "moe": a_moe}
+            for n in SPLITS:
+                opener = " ".join(a_micro.split(" ")[:n])
+                a_split = answer(moe, tok, r["user"], opener)
+                f1[f"split{n}"].append(token_f1(a_split, r["gold"]))
+                accepted[n].append(opener_logprob(moe, tok, r["user"], opener) >= args.accept)
+                ex[f"split{n}"] = a_split
+            examples.append(ex)
+        docs = [tok.encode(chatml(r["user"], r["assistant"])) for r in rows]
+        results[name] = {"n": len(rows), "f1": {k: sum(v) / len(v) for k, v in f1.items()},
+                         "accept": {n: sum(v) / len(v) for n, v in accepted.items()},
+                         "ppl_micro": perplexity(micro, docs), "ppl_moe": perplexity(moe, docs),
+                         "examples": examples[:8]}
+    all_docs = [tok.encode(chatml(r["user"], r["assistant"])) for rows in sets.values() for r in rows]
+    route = routing(moe, all_docs)
+
+    print(f"Held-out evaluation, {args.quant.upper()} weights (token F1 of the answer vs the gold gloss, %)\n")
+    print("| set | n | micro alone | MoE alone | split 4 words | split 6 words | split 8 words |"
+          " ppl micro | ppl MoE | MoE accepts opener 4/6/8 (%) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        f = r["f1"]
+        print(f"| {name} | {r['n']} | {100 * f['micro']:.1f} | {100 * f['moe']:.1f} | "
+              + " | ".join(f"{100 * f[f'split{n}']:.1f}" for n in SPLITS)
+              + f" | {r['ppl_micro']:.2f} | {r['ppl_moe']:.2f} | "
+              + " / ".join(f"{100 * r['accept'][n]:.0f}" for n in SPLITS) + " |")
+    print(f"\nAcceptance: mean log-prob per opener token under the MoE >= {args.accept} nats.")
+    print(f"\nMoE routing on held-out text ({sum(len(d) for d in all_docs)} tokens): expert load (% of routed slots),"
+          " switch rate = share of consecutive tokens whose top-2 set (top-1 expert) changes\n")
+    print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + " | top-2 set switch | top-1 switch |")
+    print("|---" * (moe.c.n_expert + 3) + "|")
+    for l in route:
+        print(f"| {l['layer']} | " + " | ".join(f"{100 * x:.1f}" for x in l["load"])
+              + f" | {100 * l['set_switch_rate']:.1f}% | {100 * l['top1_switch_rate']:.1f}% |")
+    print(f"\n({time.time() - t0:.0f} s)")
+    with open(args.json, "w") as fh:
+        json.dump({"results": results, "routing": route, "quant": args.quant}, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Llama-style decoder (dense SwiGLU or Mixtral-style MoE) laid out exactly as llama.cpp's `llama` arch.
+
+RoPE rotates ADJACENT pairs (x[2i], x[2i+1]) with freq_i = theta^(-2i/head_dim): llama.cpp's "normal"
+rope mode, so weights export without a Q/K permutation. Grouped-query attention maps query head h to
+KV head h // (n_head / n_head_kv). MoE: the router picks the top-k experts, softmax over those k logits
+(Mixtral), output = sum of weight * SwiGLU expert(x).
+"""
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class Config:
+    name: str
+    vocab_size: int = 8192
+    context_length: int = 256
+    n_embd: int = 256
+    n_layer: int = 6
+    n_head: int = 4
+    n_head_kv: int = 2
+    n_ff: int = 704
+    rope_theta: float = 10000.0
+    norm_eps: float = 1e-5
+    n_expert: int = 0
+    n_expert_used: int = 0
+
+    @property
+    def head_dim(self):
+        return self.n_embd // self.n_head
+
+    def to_dict(self):
+        return asdict(self)
+
+
+PRESETS = {
+    # ~6.5M parameters: the CPU-trainable scale-down of Swen-28M (hidden 512, 8 layers, FFN 1408).
+    "micro": Config(name="overture-micro", n_embd=256, n_layer=6, n_head=4, n_head_kv=2, n_ff=704),
+    # Mixtral-style: 8 experts top-2, each expert FFN 512; ~5x the micro's total, ~2x its active params.
+    "moe": Config(name="overture-moe", n_embd=384, n_layer=6, n_head=6, n_head_kv=2, n_ff=512,
+                  n_expert=8, n_expert_used=2),
+}
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        xf = x.float()
+        return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)).type_as(x) * self.weight
+
+
+def rope_tables(head_dim, theta, positions):
+    inv = theta ** (-torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim)
+    ang = positions.float()[:, None] * inv[None, :]
+    return torch.cos(ang), torch.sin(ang)
+
+
+def apply_rope(x, cos, sin):
+    """x: [B, H, T, D]; rotates pairs (x[2i], x[2i+1])."""
+    xs = x.float().unflatten(-1, (-1, 2))
+    x0, x1 = xs[..., 0], xs[..., 1]
+    out = torch.stack((x0 * cos - x1 * sin, x0 * sin + x1 * cos), dim=-1)
+    return out.flatten(-2).type_as(x)
+
+
+class Attention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.wq = nn.Linear(c.n_embd, c.n_head * c.head_dim, bias=False)
+        self.wk = nn.Linear(c.n_embd, c.n_head_kv * c.head_dim, bias=False)
+        self.wv = nn.Linear(c.n_embd, c.n_head_kv * c.head_dim, bias=False)
+        self.wo = nn.Linear(c.n_head * c.head_dim, c.n_embd, bias=False)
+
+    def forward(self, x, cos, sin, cache=None):
+        c = self.c
+        B, T, _ = x.shape
+        q = self.wq(x).view(B, T, c.n_head, c.head_dim).transpose(1, 2)
+        k = self.wk(x).view(B, T, c.n_head_kv, c.head_dim).transpose(1, 2)
+        v = self.wv(x).view(B, T, c.n_head_kv, c.head_dim).transpose(1, 2)
+        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        if cache is not None:
+            if cache.get("k") is not None:
+                k = torch.cat([cache["k"], k], dim=2)
+                v = torch.cat([cache["v"], v], dim=2)
+            cache["k"], cache["v"] = k, v
+        rep = c.n_head // c.n_head_kv
+        k = k.repeat_interleave(rep, dim=1)
+        v = v.repeat_interleave(rep, dim=1)
+        S = k.shape[2]
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(c.head_dim)
+        mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
+        att = att.masked_fill(~mask, float("-inf")).float().softmax(-1).type_as(q)
+        y = (att @ v).transpose(1, 2).reshape(B, T, -1)
+        return self.wo(y)
+
+
+class FeedForward(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.w_gate = nn.Linear(c.n_embd, c.n_ff, bias=False)
+        self.w_up = nn.Linear(c.n_embd, c.n_ff, bias=False)
+        self.w_down = nn.Linear(c.n_ff, c.n_embd, bias=False)
+
+    def forward(self, x):
+        return self.w_down(F.silu(self.w_gate(x)) * self.w_up(x))
+
+
+class MoE(nn.Module):
+    """Mixtral sparse block. Expert weights are stacked as llama.cpp stores them:
+    gate/up [n_expert, n_ff, n_embd], down [n_expert, n_embd, n_ff]."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.router = nn.Linear(c.n_embd, c.n_expert, bias=False)
+        s = 0.02
+        self.w_gate = nn.Parameter(torch.randn(c.n_expert, c.n_ff, c.n_embd) * s)
+        self.w_up = nn.Parameter(torch.randn(c.n_expert, c.n_ff, c.n_embd) * s)
+        self.w_down = nn.Parameter(torch.randn(c.n_expert, c.n_embd, c.n_ff) * s)
+        self.last_topk = None  # [tokens, k] expert ids of the last forward (for routing statistics)
+        self.aux_loss = None
+
+    def forward(self, x):
+        c = self.c
+        shape = x.shape
+        x = x.reshape(-1, c.n_embd)
+        logits = self.router(x).float()
+        top_logits, top_idx = logits.topk(c.n_expert_used, dim=-1)
+        weights = top_logits.softmax(-1).type_as(x)
+        self.last_topk = top_idx.detach()
+        if self.training:
+            probs = logits.softmax(-1)
+            frac = torch.zeros(c.n_expert, device=x.device).scatter_add_(
+                0, top_idx.reshape(-1), torch.ones(top_idx.numel(), device=x.device)) / top_idx.numel()
+            self.aux_loss = c.n_expert * (frac * probs.mean(0)).sum()
+        out = torch.zeros_like(x)
+        for e in range(c.n_expert):
+            tok, slot = (top_idx == e).nonzero(as_tuple=True)
+            if tok.numel() == 0:
+                continue
+            xe = x[tok]
+            h = F.silu(xe @ self.w_gate[e].t()) * (xe @ self.w_up[e].t())
+            out.index_add_(0, tok, (h @ self.w_down[e].t()) * weights[tok, slot, None])
+        return out.view(shape)
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.attn_norm = RMSNorm(c.n_embd, c.norm_eps)
+        self.attn = Attention(c)
+        self.ffn_norm = RMSNorm(c.n_embd, c.norm_eps)
+        self.ffn = MoE(c) if c.n_expert else FeedForward(c)
+
+    def forward(self, x, cos, sin, cache=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache)
+        return x + self.ffn(self.ffn_norm(x))
+
+
+class Transformer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.embed = nn.Embedding(c.vocab_size, c.n_embd)
+        self.blocks = nn.ModuleList(Block(c) for _ in range(c.n_layer))
+        self.norm = RMSNorm(c.n_embd, c.norm_eps)
+        self.apply(self._init)
+        for n, p in self.named_parameters():
+            if n.endswith("wo.weight") or n.endswith("w_down.weight") or n.endswith("w_down"):
+                nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.n_layer))
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+
+    def forward(self, idx, caches=None, start=0):
+        """Logits [B, T, vocab] for tokens idx [B, T] at positions start..start+T-1 (tied output)."""
+        T = idx.shape[1]
+        cos, sin = rope_tables(self.c.head_dim, self.c.rope_theta,
+                               torch.arange(start, start + T, device=idx.device))
+        cos, sin = cos.to(idx.device), sin.to(idx.device)
+        x = self.embed(idx)
+        for i, b in enumerate(self.blocks):
+            x = b(x, cos, sin, None if caches is None else caches[i])
+        return self.norm(x) @ self.embed.weight.t()
+
+    def aux_loss(self):
+        losses = [b.ffn.aux_loss for b in self.blocks if isinstance(b.ffn, MoE) and b.ffn.aux_loss is not None]
+        return sum(losses) / len(losses) if losses else None
+
+    def n_params(self):
+        return sum(p.numel() for p in self.parameters())
+
+    def n_active_params(self):
+        c = self.c
+        total = self.n_params()
+        if not c.n_expert:
+            return total
+        per_expert = 3 * c.n_ff * c.n_embd
+        return total - c.n_layer * (c.n_expert - c.n_expert_used) * per_expert
+
+    @torch.no_grad()
+    def generate(self, prompt, max_new, stop=None):
+        """Greedy continuation of the token list prompt (KV cache); stops after emitting stop."""
+        caches = [dict() for _ in self.blocks]
+        logits = self(torch.tensor([prompt]), caches, 0)[0, -1]
+        out, pos = [], len(prompt)
+        for _ in range(max_new):
+            t = int(logits.argmax())
+            out.append(t)
+            if t == stop or pos >= self.c.context_length:
+                break
+            logits = self(torch.tensor([[t]]), caches, pos)[0, -1]
+            pos += 1
+        return out

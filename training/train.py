@@ -1,0 +1,204 @@
+"""Trains one of Overture's default models on the WordNet dialogue corpus; checkpoints and resumes.
+
+Usage: python3 training/train.py --model micro|moe [--minutes M] [--tokens N] [--resume] [--threads T]
+
+The learning-rate schedule (linear warmup, cosine to 10%) follows progress = max(tokens / --tokens,
+trained seconds / (--minutes * 60)), so a time-boxed CPU run still anneals fully. A checkpoint
+(model, optimizer, progress, data position) is written atomically to out/<model>/ckpt.pt every
+--ckpt-minutes and at the end; --resume continues from it (pass larger --tokens/--minutes to extend).
+On CUDA it uses bf16 autocast and a larger default batch.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import PRESETS, Config, Transformer  # noqa: E402
+from tokenizer import OUT, Tokenizer  # noqa: E402
+from corpus import chatml  # noqa: E402
+
+
+def load_dialogues(name):
+    with open(os.path.join(OUT, "corpus", name + ".jsonl")) as f:
+        return [json.loads(l) for l in f]
+
+
+def encode_all(tok, rows):
+    return [tok.encode(chatml(r["user"], r["assistant"])) for r in rows]
+
+
+class Batches:
+    """Packs shuffled dialogues (a fresh seeded order per epoch) into rows of seq+1 tokens."""
+
+    def __init__(self, docs, batch, seq, seed, epoch=0, offset=0):
+        self.docs, self.batch, self.seq, self.seed = docs, batch, seq, seed
+        self.epoch, self.offset = epoch, offset
+        self._load_epoch()
+
+    def _load_epoch(self):
+        order = list(range(len(self.docs)))
+        random.Random(self.seed * 1000 + self.epoch).shuffle(order)
+        self.stream = [t for i in order for t in self.docs[i]]
+
+    def next(self):
+        n = self.batch * (self.seq + 1)
+        if self.offset + n > len(self.stream):
+            self.epoch += 1
+            self.offset = 0
+            self._load_epoch()
+        chunk = torch.tensor(self.stream[self.offset:self.offset + n]).view(self.batch, self.seq + 1)
+        self.offset += n
+        return chunk[:, :-1], chunk[:, 1:]
+
+    def epochs_done(self):
+        return self.epoch + self.offset / len(self.stream)
+
+
+@torch.no_grad()
+def eval_loss(model, docs, device, batch=32):
+    """Mean next-token cross-entropy over each dialogue separately (no packing)."""
+    model.eval()
+    total, count = 0.0, 0
+    for i in range(0, len(docs), batch):
+        group = docs[i:i + batch]
+        L = max(len(d) for d in group)
+        x = torch.zeros(len(group), L, dtype=torch.long)
+        for j, d in enumerate(group):
+            x[j, :len(d)] = torch.tensor(d)
+        x = x.to(device)
+        logits = model(x[:, :-1]).float()
+        tgt = x[:, 1:].clone()
+        for j, d in enumerate(group):
+            tgt[j, len(d) - 1:] = -100
+        total += torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
+                                                   ignore_index=-100, reduction="sum").item()
+        count += int((tgt != -100).sum())
+    model.train()
+    return total / count
+
+
+def lr_at(progress, base, warmup_frac, min_frac=0.1):
+    if progress < warmup_frac:
+        return base * progress / warmup_frac
+    p = min(1.0, (progress - warmup_frac) / (1 - warmup_frac))
+    return base * (min_frac + (1 - min_frac) * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=sorted(PRESETS), required=True)
+    ap.add_argument("--tokens", type=float, default=50e6, help="token budget of the schedule")
+    ap.add_argument("--minutes", type=float, default=0, help="time budget of the schedule (0: none)")
+    ap.add_argument("--batch", type=int, default=0, help="sequences per step (default 8 CPU, 64 CUDA)")
+    ap.add_argument("--seq", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=0)
+    ap.add_argument("--aux", type=float, default=0.02, help="router load-balancing loss weight (MoE)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--ckpt-minutes", type=float, default=4)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    batch = args.batch or (64 if device == "cuda" else 8)
+    base_lr = args.lr or (3e-3 if args.model == "micro" else 2e-3)
+    ckpt_dir = os.path.join(OUT, args.model)
+    ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
+    os.makedirs(ckpt_dir, exist_ok=True)
+    torch.manual_seed(args.seed)
+
+    tok = Tokenizer.load()
+    cfg = PRESETS[args.model]
+    cfg.vocab_size = len(tok.tokens)
+    model = Transformer(cfg).to(device)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=base_lr, betas=(0.9, 0.95), eps=1e-8)
+    state = {"step": 0, "tokens": 0, "seconds": 0.0, "epoch": 0, "offset": 0, "history": []}
+    if args.resume and os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location=device)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optim"])
+        state = ck["state"]
+        print(f"resumed at step {state['step']}, {state['tokens']} tokens", flush=True)
+
+    train_docs = encode_all(tok, load_dialogues("train"))
+    val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:150]) + encode_all(tok, load_dialogues("eval_unseen"))
+    data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
+    n_train_tokens = sum(map(len, train_docs))
+    print(json.dumps({"model": cfg.to_dict(), "params": model.n_params(), "active_params": model.n_active_params(),
+                      "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
+                      "threads": args.threads}), flush=True)
+
+    def progress():
+        p = state["tokens"] / args.tokens
+        if args.minutes:
+            p = max(p, state["seconds"] / (args.minutes * 60))
+        return p
+
+    def save():
+        state["epoch"], state["offset"] = data.epoch, data.offset
+        tmp = ckpt_path + ".tmp"
+        torch.save({"model": model.state_dict(), "optim": opt.state_dict(), "state": state,
+                    "config": cfg.to_dict()}, tmp)
+        os.replace(tmp, ckpt_path)
+
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else torch.autocast("cpu", enabled=False)
+    model.train()
+    last_ckpt = time.time()
+    window_t, window_tok = time.time(), 0
+    while progress() < 1.0:
+        t0 = time.time()
+        lr = lr_at(progress(), base_lr, 0.03)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, y = data.next()
+        x, y = x.to(device), y.to(device)
+        with autocast:
+            logits = model(x)
+            loss = torch.nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
+            aux = model.aux_loss()
+            total = loss + args.aux * aux if aux is not None else loss
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        state["step"] += 1
+        state["tokens"] += x.numel()
+        state["seconds"] += time.time() - t0
+        window_tok += x.numel()
+        if state["step"] % 20 == 0 or args.probe_steps:
+            now = time.time()
+            rec = {"step": state["step"], "tokens": state["tokens"], "loss": round(loss.item(), 4),
+                   "aux": round(aux.item(), 4) if aux is not None else None, "lr": round(lr, 6),
+                   "tok_per_s": round(window_tok / (now - window_t), 1), "epochs": round(data.epochs_done(), 3),
+                   "progress": round(progress(), 4)}
+            print(json.dumps(rec), flush=True)
+            window_t, window_tok = now, 0
+        if args.probe_steps and state["step"] >= args.probe_steps:
+            return
+        if time.time() - last_ckpt > args.ckpt_minutes * 60:
+            vl = eval_loss(model, val_docs, device)
+            state["history"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": round(vl, 4),
+                                     "train_loss": round(loss.item(), 4), "seconds": round(state["seconds"])})
+            print(json.dumps({"checkpoint": state["history"][-1]}), flush=True)
+            save()
+            last_ckpt = time.time()
+    vl = eval_loss(model, val_docs, device)
+    state["history"].append({"step": state["step"], "tokens": state["tokens"], "val_loss": round(vl, 4),
+                             "train_loss": round(loss.item(), 4), "seconds": round(state["seconds"]), "final": True})
+    save()
+    print(json.dumps({"done": state["history"][-1]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
