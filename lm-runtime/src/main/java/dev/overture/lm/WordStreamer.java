@@ -1,7 +1,5 @@
 package dev.overture.lm;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +15,7 @@ import java.util.function.Consumer;
  */
 public final class WordStreamer {
   private final Consumer<String> sink;
-  private final ByteArrayOutputStream pendingBytes = new ByteArrayOutputStream();
+  private final Utf8Assembler utf8 = new Utf8Assembler();
   private final StringBuilder word = new StringBuilder();
   private int emitted;
 
@@ -28,16 +26,7 @@ public final class WordStreamer {
 
   /** Adds the bytes a token contributes (see {@code Tokenizer.tokenBytes}). */
   public void accept(byte[] tokenBytes) {
-    pendingBytes.write(tokenBytes, 0, tokenBytes.length);
-    byte[] all = pendingBytes.toByteArray();
-    int complete = completePrefix(all);
-    if (complete == 0) {
-      return;
-    }
-    String text = new String(all, 0, complete, StandardCharsets.UTF_8);
-    pendingBytes.reset();
-    pendingBytes.write(all, complete, all.length - complete);
-    acceptText(text);
+    acceptText(utf8.append(tokenBytes));
   }
 
   /** Adds already decoded text. */
@@ -53,10 +42,7 @@ public final class WordStreamer {
 
   /** Emits the last word (and any undecodable trailing bytes as U+FFFD). */
   public void finish() {
-    if (pendingBytes.size() > 0) {
-      word.append(new String(pendingBytes.toByteArray(), StandardCharsets.UTF_8));
-      pendingBytes.reset();
-    }
+    word.append(utf8.flush());
     if (word.length() > 0) {
       emit();
     }
@@ -86,23 +72,5 @@ public final class WordStreamer {
     word.setLength(0);
     emitted++;
     sink.accept(w);
-  }
-
-  /** Length of the longest prefix of {@code b} that ends on a UTF-8 sequence boundary. */
-  static int completePrefix(byte[] b) {
-    int n = b.length;
-    // Walk back over at most 3 continuation bytes to the last lead byte.
-    int i = n - 1;
-    int back = 0;
-    while (i >= 0 && back < 3 && (b[i] & 0xC0) == 0x80) {
-      i--;
-      back++;
-    }
-    if (i < 0) {
-      return n;
-    }
-    int lead = b[i] & 0xff;
-    int need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    return n - i >= need ? n : i;
   }
 }

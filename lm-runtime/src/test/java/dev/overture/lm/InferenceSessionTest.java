@@ -46,12 +46,17 @@ class InferenceSessionTest {
     }
   }
 
+  /** Each logit within {@code tolerance} times the largest magnitude in its row. */
   private static void assertClose(double[][] expected, float[][] actual, double tolerance) {
     for (int t = 0; t < expected.length; t++) {
+      double scale = 0;
+      for (double v : expected[t]) {
+        scale = Math.max(scale, Math.abs(v));
+      }
       for (int i = 0; i < expected[t].length; i++) {
         double diff = Math.abs(expected[t][i] - actual[t][i]);
-        if (diff > tolerance) {
-          throw new AssertionError("position " + t + " logit " + i + ": expected " + expected[t][i] + " but was " + actual[t][i] + " (tolerance " + tolerance + ")");
+        if (diff > tolerance * scale) {
+          throw new AssertionError("position " + t + " logit " + i + ": expected " + expected[t][i] + " but was " + actual[t][i] + " (tolerance " + tolerance + " x " + scale + ")");
         }
       }
     }
@@ -67,31 +72,34 @@ class InferenceSessionTest {
 
   @Test
   void denseTiedLlamaMatchesReference() throws IOException {
-    assertMatchesReference(DENSE, GgmlType.F32, 1e-3);
+    assertMatchesReference(DENSE, GgmlType.F32, 1e-4);
   }
 
   @Test
   void untiedQwen2WithBiasesMatchesReference() throws IOException {
-    assertMatchesReference(DENSE.withArchitecture("qwen2").withTiedEmbeddings(false), GgmlType.F32, 1e-3);
+    assertMatchesReference(DENSE.withArchitecture("qwen2").withTiedEmbeddings(false), GgmlType.F32, 1e-4);
   }
 
   @Test
   void mixtureOfExpertsMatchesReference() throws IOException {
-    assertMatchesReference(MOE, GgmlType.F32, 1e-3);
+    assertMatchesReference(MOE, GgmlType.F32, 1e-4);
   }
 
   @ParameterizedTest
   @EnumSource(value = GgmlType.class, names = {"F16", "BF16"})
   void halfPrecisionWeightsMatchReference(GgmlType type) throws IOException {
-    assertMatchesReference(DENSE, type, 1e-3);
+    assertMatchesReference(DENSE, type, 1e-4);
   }
 
-  /** Quantized products also quantize activations (as llama.cpp does), so they differ slightly more. */
+  /**
+   * Quantized products also quantize activations to 8 bits (as llama.cpp does), which moves
+   * logits by a few percent of their range; with exact activations they match to 1e-4.
+   */
   @ParameterizedTest
   @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
   void quantizedWeightsMatchReference(GgmlType type) throws IOException {
-    assertMatchesReference(DENSE, type, 0.15);
-    assertMatchesReference(MOE, type, 0.15);
+    assertMatchesReference(DENSE, type, 0.04);
+    assertMatchesReference(MOE, type, 0.04);
   }
 
   @Test
