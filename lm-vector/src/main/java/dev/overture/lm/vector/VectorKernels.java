@@ -1,0 +1,81 @@
+package dev.overture.lm.vector;
+
+import dev.overture.lm.kernel.Kernels;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the Vector API with 256-bit vectors (AVX2 and wider).
+ *
+ * <p>The 8-bit dot product widens each half block of 16 bytes to 16 shorts, multiplies, and adds
+ * the two halves' products while still 16-bit: one operand is always an activation quantized to
+ * [-127, 127] and the other a weight in [-128, 127], so a sum of two products stays within
+ * ±32512. Only then are lanes widened to ints and scaled in float, once per block. Tails are
+ * plain loops: masked loads are slow without AVX-512.
+ */
+public final class VectorKernels implements Kernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+
+  @Override
+  public String name() {
+    return "vector-256";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
+    int width = F.length();
+    int i = 0;
+    for (; i + 2 * width <= n; i += 2 * width) {
+      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+      acc1 = FloatVector.fromArray(F, a, aOff + i + width).fma(FloatVector.fromArray(F, b, bOff + i + width), acc1);
+    }
+    for (; i + width <= n; i += width) {
+      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public float dotQ8(byte[] aq, int aOff, float[] aScale, int aScaleOff, byte[] bq, int bOff, float[] bScale, int bScaleOff, int blocks) {
+    FloatVector acc = FloatVector.zero(F);
+    for (int blk = 0; blk < blocks; blk++) {
+      int a = aOff + blk * Q8_BLOCK;
+      int b = bOff + blk * Q8_BLOCK;
+      ShortVector a0 = (ShortVector) ByteVector.fromArray(B, aq, a).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector b0 = (ShortVector) ByteVector.fromArray(B, bq, b).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector a1 = (ShortVector) ByteVector.fromArray(B, aq, a + 16).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector b1 = (ShortVector) ByteVector.fromArray(B, bq, b + 16).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector products = a0.mul(b0).add(a1.mul(b1));
+      IntVector lo = (IntVector) products.convertShape(VectorOperators.S2I, I, 0);
+      IntVector hi = (IntVector) products.convertShape(VectorOperators.S2I, I, 1);
+      FloatVector sums = (FloatVector) lo.add(hi).convertShape(VectorOperators.I2F, F, 0);
+      acc = sums.fma(aScale[aScaleOff + blk] * bScale[bScaleOff + blk], acc);
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    int width = F.length();
+    int i = 0;
+    for (; i + width <= n; i += width) {
+      FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] += a * x[xOff + i];
+    }
+  }
+}

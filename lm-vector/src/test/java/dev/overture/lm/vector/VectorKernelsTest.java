@@ -1,0 +1,88 @@
+package dev.overture.lm.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.overture.lm.kernel.KernelSelection;
+import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.PortableKernels;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class VectorKernelsTest {
+  private final Kernels vector = new VectorKernels();
+  private final Kernels portable = new PortableKernels();
+  private final Random random = new Random(7);
+
+  private float[] floats(int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
+  void dotMatchesPortableForEveryLengthAndOffset() {
+    for (int n = 0; n < 70; n++) {
+      float[] a = floats(n + 3);
+      float[] b = floats(n + 5);
+      assertEquals(portable.dot(a, 3, b, 5, n), vector.dot(a, 3, b, 5, n), 1e-4f * (n + 1), "n=" + n);
+    }
+  }
+
+  @Test
+  void dotQ8IsExactOnExtremeValues() {
+    byte[] w = new byte[64];
+    byte[] x = new byte[64];
+    for (int i = 0; i < 64; i++) {
+      w[i] = (byte) (i % 2 == 0 ? -128 : 127);
+      x[i] = (byte) (i % 3 == 0 ? -127 : 127);
+    }
+    float[] ws = {0.5f, 0.25f};
+    float[] xs = {2f, 4f};
+    long expected = 0;
+    for (int blk = 0; blk < 2; blk++) {
+      long s = 0;
+      for (int i = 0; i < 32; i++) {
+        s += w[blk * 32 + i] * x[blk * 32 + i];
+      }
+      expected += (long) (s * ws[blk] * xs[blk]);
+    }
+    assertEquals(expected, vector.dotQ8(w, 0, ws, 0, x, 0, xs, 0, 2), 1e-3);
+    assertEquals(portable.dotQ8(w, 0, ws, 0, x, 0, xs, 0, 2), vector.dotQ8(w, 0, ws, 0, x, 0, xs, 0, 2), 1e-3);
+  }
+
+  @Test
+  void dotQ8MatchesPortableOnRandomBlocks() {
+    byte[] w = new byte[32 * 20];
+    byte[] x = new byte[32 * 20 + 32];
+    random.nextBytes(w);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (byte) (random.nextInt(255) - 127);
+    }
+    float[] ws = floats(20);
+    float[] xs = floats(21);
+    assertEquals(portable.dotQ8(w, 0, ws, 0, x, 32, xs, 1, 20), vector.dotQ8(w, 0, ws, 0, x, 32, xs, 1, 20), 1e-2f);
+  }
+
+  @Test
+  void axpyMatchesPortable() {
+    for (int n : new int[] {1, 7, 8, 31, 64, 100}) {
+      float[] x = floats(n + 1);
+      float[] y1 = floats(n + 2);
+      float[] y2 = y1.clone();
+      portable.axpy(0.37f, x, 1, y1, 2, n);
+      vector.axpy(0.37f, x, 1, y2, 2, n);
+      assertArrayEquals(y1, y2, 1e-6f, "n=" + n);
+    }
+  }
+
+  @Test
+  void selectionPicksVectorKernelsWhenTheModuleIsPresent() {
+    KernelSelection selection = KernelSelection.select();
+    assertInstanceOf(VectorKernels.class, selection.kernels(), selection.describe());
+    assertEquals("kernels: vector-256", selection.describe());
+  }
+}
