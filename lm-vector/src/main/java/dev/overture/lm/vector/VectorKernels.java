@@ -62,7 +62,7 @@ public final class VectorKernels implements Kernels {
       IntVector lo = (IntVector) products.convertShape(VectorOperators.S2I, I, 0);
       IntVector hi = (IntVector) products.convertShape(VectorOperators.S2I, I, 1);
       FloatVector sums = (FloatVector) lo.add(hi).convertShape(VectorOperators.I2F, F, 0);
-      acc = sums.fma(aScale[aScaleOff + blk] * bScale[bScaleOff + blk], acc);
+      acc = sums.fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
     return acc.reduceLanes(VectorOperators.ADD);
   }
@@ -72,7 +72,7 @@ public final class VectorKernels implements Kernels {
     int width = F.length();
     int i = 0;
     for (; i + width <= n; i += width) {
-      FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+      FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
     }
     for (; i < n; i++) {
       y[yOff + i] += a * x[xOff + i];

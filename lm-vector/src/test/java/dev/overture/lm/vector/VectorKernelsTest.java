@@ -7,8 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.overture.lm.kernel.KernelSelection;
 import dev.overture.lm.kernel.Kernels;
 import dev.overture.lm.kernel.PortableKernels;
+import dev.overture.lm.InferenceSession;
+import dev.overture.lm.LanguageModel;
+import dev.overture.lm.LoadOptions;
+import dev.overture.lm.SessionOptions;
+import dev.overture.lm.gguf.GgmlType;
+import dev.overture.lm.synthetic.ModelShape;
+import dev.overture.lm.synthetic.SyntheticModelWriter;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class VectorKernelsTest {
   private final Kernels vector = new VectorKernels();
@@ -76,6 +88,24 @@ class VectorKernelsTest {
       portable.axpy(0.37f, x, 1, y1, 2, n);
       vector.axpy(0.37f, x, 1, y2, 2, n);
       assertArrayEquals(y1, y2, 1e-6f, "n=" + n);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_0"})
+  void aWholeMoeModelGivesTheSameLogitsOnBothKernelSets(GgmlType type, @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("moe.gguf");
+    new SyntheticModelWriter(new ModelShape("llama", 128, 2, 4, 2, 96, 600, 4, 2, true, 64), type, 5).write(file);
+    int[] prompt = {3, 300, 301, 400, 17, 99, 250};
+    float[] expected = lastLogits(file, portable, prompt);
+    float[] actual = lastLogits(file, vector, prompt);
+    assertArrayEquals(expected, actual, 2e-3f);
+  }
+
+  private static float[] lastLogits(Path file, Kernels kernels, int[] prompt) throws IOException {
+    try (LanguageModel model = LanguageModel.load(file, LoadOptions.defaults().withKernels(kernels));
+        InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(32))) {
+      return s.prefill(prompt).clone();
     }
   }
 
