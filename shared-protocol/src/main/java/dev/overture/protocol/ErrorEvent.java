@@ -1,0 +1,41 @@
+package dev.overture.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.overture.protocol.internal.Utf8;
+
+/**
+ * {@code error}: either side reports a problem with an event it received or with the session.
+ *
+ * @param code stable machine-readable code
+ * @param message human-readable detail, for logs only
+ * @param fatal whether the sender closes the connection and ends the session after this event
+ * @param inReplyTo the id of the offending event, when known
+ */
+@JsonTypeName(ErrorEvent.TYPE)
+public record ErrorEvent(
+    @JsonProperty(value = "event_id", required = true) String eventId,
+    @JsonProperty(value = "seq", required = true) long seq,
+    @JsonProperty(value = "code", required = true) ErrorCode code,
+    @JsonProperty(value = "message", required = true) String message,
+    @JsonProperty(value = "fatal", required = true) boolean fatal,
+    @JsonProperty("in_reply_to") String inReplyTo)
+    implements ClientEvent, ServerEvent, ConnectionEvent {
+
+  public static final String TYPE = "error";
+
+  /** The longest message, in code points. */
+  public static final int MAX_MESSAGE_CHARS = 1024;
+
+  /** The error event that reports {@code failure} to the peer. */
+  public static ErrorEvent of(String eventId, ProtocolException failure) {
+    String message = failure.getMessage() == null ? failure.code().wireName() : failure.getMessage();
+    return new ErrorEvent(
+        eventId,
+        0,
+        failure.code(),
+        Utf8.truncate(message, MAX_MESSAGE_CHARS),
+        failure.fatal(),
+        failure.inReplyTo());
+  }
+}

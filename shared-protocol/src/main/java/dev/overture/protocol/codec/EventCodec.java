@@ -1,0 +1,224 @@
+package dev.overture.protocol.codec;
+
+import dev.overture.protocol.ClientEvent;
+import dev.overture.protocol.ContinueRequest;
+import dev.overture.protocol.ErrorCode;
+import dev.overture.protocol.Event;
+import dev.overture.protocol.ProtocolException;
+import dev.overture.protocol.ProtocolLimits;
+import dev.overture.protocol.ServerEvent;
+import dev.overture.protocol.UnknownEvent;
+import dev.overture.protocol.internal.Envelope;
+import dev.overture.protocol.internal.EventTypes;
+import dev.overture.protocol.internal.EventValidator;
+import dev.overture.protocol.internal.JsonSyntax;
+import dev.overture.protocol.internal.Utf8;
+
+/**
+ * Turns frames into validated events and events into frames, through one {@link JsonBinding}.
+ *
+ * <p>Decoding a frame, in order: the size limit ({@code frame_too_large}, before anything is
+ * parsed), strict UTF-8 and JSON syntax ({@code malformed_json}), binding to the event records
+ * ({@code invalid_event}), then the field rules ({@code invalid_event}, {@code context_too_large},
+ * {@code opener_too_long}). Every outcome is either an event or a {@link ProtocolException};
+ * nothing else escapes, whatever the input. A type this version does not know decodes as {@link
+ * UnknownEvent}; a known type of the other direction is {@code invalid_event}. When a frame fails
+ * after its envelope ({@code type}, {@code event_id}, {@code seq}) could be read, the failure names
+ * the event and is not fatal; otherwise it is fatal.
+ *
+ * <p>Encoding validates the event first, so a conforming sender never emits a frame its peer
+ * rejects for its fields. Instances are immutable and thread-safe if the binding is.
+ */
+public final class EventCodec {
+
+  private final JsonBinding binding;
+  private final ProtocolLimits limits;
+
+  public EventCodec(JsonBinding binding, ProtocolLimits limits) {
+    if (binding == null || limits == null) {
+      throw new NullPointerException("binding and limits are required");
+    }
+    this.binding = binding;
+    this.limits = limits;
+  }
+
+  /** A codec with the {@linkplain ProtocolLimits#defaults() default limits}. */
+  public EventCodec(JsonBinding binding) {
+    this(binding, ProtocolLimits.defaults());
+  }
+
+  /** This codec with other limits (as announced by {@code session.started}). */
+  public EventCodec withLimits(ProtocolLimits limits) {
+    return new EventCodec(binding, limits);
+  }
+
+  public ProtocolLimits limits() {
+    return limits;
+  }
+
+  public JsonBinding binding() {
+    return binding;
+  }
+
+  /** Decodes a frame the device sent. */
+  public ClientEvent decodeClient(String frame) throws ProtocolException {
+    return decode(frame, ClientEvent.class);
+  }
+
+  /** Decodes a frame the device sent, given as bytes that should be UTF-8. */
+  public ClientEvent decodeClient(byte[] frame) throws ProtocolException {
+    return decode(utf8(frame), ClientEvent.class);
+  }
+
+  /** Decodes a frame the cloud sent. */
+  public ServerEvent decodeServer(String frame) throws ProtocolException {
+    return decode(frame, ServerEvent.class);
+  }
+
+  /** Decodes a frame the cloud sent, given as bytes that should be UTF-8. */
+  public ServerEvent decodeServer(byte[] frame) throws ProtocolException {
+    return decode(utf8(frame), ServerEvent.class);
+  }
+
+  /** Decodes the body of {@code POST /v1/continue}. Failures are never fatal (there is no session). */
+  public ContinueRequest decodeContinueRequest(byte[] body) throws ProtocolException {
+    return decodeContinueRequest(utf8(body));
+  }
+
+  /** Decodes the body of {@code POST /v1/continue}. Failures are never fatal (there is no session). */
+  public ContinueRequest decodeContinueRequest(String json) throws ProtocolException {
+    checkSyntax(json);
+    ContinueRequest request;
+    try {
+      request = binding.read(json, ContinueRequest.class);
+    } catch (JsonBindingException | RuntimeException e) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_EVENT, "continue_request: " + firstLine(e.getMessage()), false, null, -1);
+    }
+    EventValidator.validate(request, limits);
+    return request;
+  }
+
+  /** Validates and encodes {@code event} as one frame. */
+  public String encode(Event event) throws ProtocolException {
+    if (event instanceof UnknownEvent) {
+      throw ProtocolException.about(
+          event, ErrorCode.INVALID_EVENT, "an unknown event cannot be encoded");
+    }
+    EventValidator.validate(event, limits);
+    String frame = write(event);
+    if (Utf8.exceeds(frame, limits.maxFrameBytes())) {
+      throw ProtocolException.about(
+          event, ErrorCode.FRAME_TOO_LARGE, "frame exceeds max_frame_bytes " + limits.maxFrameBytes());
+    }
+    return frame;
+  }
+
+  /** Validates and encodes a {@code POST /v1/continue} body. */
+  public String encode(ContinueRequest request) throws ProtocolException {
+    EventValidator.validate(request, limits);
+    String body = write(request);
+    if (Utf8.exceeds(body, limits.maxFrameBytes())) {
+      throw new ProtocolException(
+          ErrorCode.FRAME_TOO_LARGE, "request exceeds max_frame_bytes", false, null, -1);
+    }
+    return body;
+  }
+
+  private String write(Object value) throws ProtocolException {
+    try {
+      return binding.write(value);
+    } catch (JsonBindingException | RuntimeException e) {
+      throw new ProtocolException(
+          ErrorCode.INTERNAL, "cannot encode: " + e.getMessage(), false, null, -1);
+    }
+  }
+
+  private <T extends Event> T decode(String frame, Class<T> direction) throws ProtocolException {
+    checkSyntax(frame);
+    T event;
+    try {
+      event = binding.read(frame, direction);
+    } catch (JsonBindingException | RuntimeException e) {
+      throw unbindable(frame, firstLine(e.getMessage()));
+    }
+    if (event instanceof UnknownEvent) {
+      EventValidator.validate(event, limits);
+      String type = ((UnknownEvent) event).type();
+      if (EventTypes.isClientType(type) || EventTypes.isServerType(type)) {
+        throw ProtocolException.about(
+            event, ErrorCode.INVALID_EVENT, type + " is not sent in this direction");
+      }
+      return event;
+    }
+    EventValidator.validate(event, limits);
+    return event;
+  }
+
+  private void checkSyntax(String json) throws ProtocolException {
+    if (Utf8.exceeds(json, limits.maxFrameBytes())) {
+      throw frameTooLarge();
+    }
+    JsonSyntax.checkObject(json);
+  }
+
+  private String utf8(byte[] frame) throws ProtocolException {
+    if (frame.length > limits.maxFrameBytes()) {
+      throw frameTooLarge();
+    }
+    String text = Utf8.decodeStrict(frame);
+    if (text == null) {
+      throw new ProtocolException(
+          ErrorCode.MALFORMED_JSON, "frame is not well-formed UTF-8", true, null, -1);
+    }
+    return text;
+  }
+
+  /** The first line of a library's message, short enough for an error event. */
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int end = message.indexOf('\n');
+    return Utf8.truncate(end < 0 ? message : message.substring(0, end), 200);
+  }
+
+  private ProtocolException frameTooLarge() {
+    return new ProtocolException(
+        ErrorCode.FRAME_TOO_LARGE,
+        "frame exceeds max_frame_bytes " + limits.maxFrameBytes(),
+        true,
+        null,
+        -1);
+  }
+
+  /**
+   * The failure for a syntactically valid frame the binding rejected: it names the event and keeps
+   * the session when the envelope can still be read, else it is fatal.
+   */
+  private ProtocolException unbindable(String frame, String detail) {
+    Envelope envelope;
+    try {
+      envelope = binding.read(frame, Envelope.class);
+    } catch (JsonBindingException | RuntimeException e) {
+      envelope = null;
+    }
+    String message = "invalid event: " + detail;
+    if (envelope == null) {
+      return new ProtocolException(ErrorCode.INVALID_EVENT, message, true, null, -1);
+    }
+    String id = EventValidator.isId(envelope.eventId()) ? envelope.eventId() : null;
+    Long seq = envelope.seq();
+    String type = envelope.type();
+    if (type == null || seq == null) {
+      return new ProtocolException(ErrorCode.INVALID_EVENT, message, true, id, -1);
+    }
+    boolean known = EventTypes.isClientType(type) || EventTypes.isServerType(type);
+    boolean connection = EventTypes.isConnectionType(type);
+    long lowest = known && !connection ? 1 : 0;
+    long highest = connection ? 0 : EventValidator.MAX_SEQ;
+    boolean readableSeq = seq >= lowest && seq <= highest;
+    return new ProtocolException(
+        ErrorCode.INVALID_EVENT, type + ": " + message, !readableSeq, id, readableSeq ? seq : -1);
+  }
+}
