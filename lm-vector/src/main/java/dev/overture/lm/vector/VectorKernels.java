@@ -14,14 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The 8-bit dot product widens each half block of 16 bytes to 16 shorts, multiplies, and adds
  * the two halves' products while still 16-bit: one operand is always an activation quantized to
  * [-127, 127] and the other a weight in [-128, 127], so a sum of two products stays within
- * ±32512. Only then are lanes widened to ints and scaled in float, once per block. Tails are
- * plain loops: masked loads are slow without AVX-512.
+ * ±32512. Adjacent lanes are then summed into ints with shifts and scaled in float, once per
+ * block. Tails are plain loops: masked loads are slow without AVX-512.
  */
 public final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
   @Override
   public String name() {
@@ -58,10 +57,11 @@ public final class VectorKernels implements Kernels {
       ShortVector b0 = (ShortVector) ByteVector.fromArray(B, bq, b).convertShape(VectorOperators.B2S, S, 0);
       ShortVector a1 = (ShortVector) ByteVector.fromArray(B, aq, a + 16).convertShape(VectorOperators.B2S, S, 0);
       ShortVector b1 = (ShortVector) ByteVector.fromArray(B, bq, b + 16).convertShape(VectorOperators.B2S, S, 0);
-      ShortVector products = a0.mul(b0).add(a1.mul(b1));
-      IntVector lo = (IntVector) products.convertShape(VectorOperators.S2I, I, 0);
-      IntVector hi = (IntVector) products.convertShape(VectorOperators.S2I, I, 1);
-      FloatVector sums = (FloatVector) lo.add(hi).convertShape(VectorOperators.I2F, F, 0);
+      // Adjacent 16-bit lanes summed into 32-bit lanes with shifts (what x86's pmaddwd does),
+      // which avoids the slow cross-lane widening of the upper half.
+      IntVector pairs = a0.mul(b0).add(a1.mul(b1)).reinterpretAsInts();
+      IntVector sums32 = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pairs.lanewise(VectorOperators.ASHR, 16));
+      FloatVector sums = (FloatVector) sums32.convert(VectorOperators.I2F, 0);
       acc = sums.fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
     return acc.reduceLanes(VectorOperators.ADD);
