@@ -18,6 +18,7 @@ public final class InferenceSession implements AutoCloseable {
   private final ForwardPass forward;
   private final int[] tokens;
   private final float[] logits;
+  private final int[] single = new int[1];
   private int position;
   private boolean logitsValid;
 
@@ -67,7 +68,9 @@ public final class InferenceSession implements AutoCloseable {
 
   /** Appends one token and returns the logits for the next. */
   public float[] decode(int token) {
-    return prefill(new int[] {token});
+    single[0] = token;
+    run(single, false, null);
+    return logits;
   }
 
   /** Logits after the last cached token. */
@@ -129,11 +132,17 @@ public final class InferenceSession implements AutoCloseable {
    * @return the number of tokens produced
    */
   public int generate(Sampler sampler, int maxTokens, Set<Integer> stopTokens, TokenSink sink) {
+    boolean[] isStop = new boolean[config.vocabSize()]; // once per call: no boxing per token
+    for (int t : stopTokens) {
+      if (t >= 0 && t < isStop.length) {
+        isStop[t] = true;
+      }
+    }
     int produced = 0;
     while (produced < maxTokens) {
       int token = sampler.sample(logits(), tokens, position);
       produced++;
-      boolean stop = stopTokens.contains(token);
+      boolean stop = isStop[token];
       boolean more = sink.onToken(token);
       if (stop || !more || produced == maxTokens) {
         if (!stop && position < tokens.length) {

@@ -208,6 +208,26 @@ class InferenceSessionTest {
   }
 
   @Test
+  void decodingAllocatesNothingPerToken() throws IOException {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    try (LanguageModel model = load(write(MOE, GgmlType.Q8_0));
+        InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(64))) {
+      Sampler sampler = new Sampler(SamplingConfig.sampled(0.8f, 1), MOE.vocab());
+      s.prefill(PROMPT);
+      for (int i = 0; i < 10; i++) {
+        s.decode(sampler.sample(s.logits(), new int[0], 0)); // warm up
+      }
+      int[] history = s.tokens();
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 40; i++) {
+        s.decode(sampler.sample(s.logits(), history, history.length));
+      }
+      long perToken = (threads.getCurrentThreadAllocatedBytes() - before) / 40;
+      assertTrue(perToken < 8, "decode allocated " + perToken + " bytes per token");
+    }
+  }
+
+  @Test
   void tokenOutsideTheVocabularyIsRejected() throws IOException {
     try (LanguageModel model = load(write(DENSE, GgmlType.F32));
         InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(12))) {
