@@ -227,7 +227,7 @@ def build(n_synsets, n_unseen, seed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--synsets", type=int, default=1500, help="training synsets")
+    ap.add_argument("--synsets", type=int, default=1000, help="training synsets")
     ap.add_argument("--unseen", type=int, default=150, help="held-out synsets never trained on")
     ap.add_argument("--knowledge-eval", type=int, default=300, help="held-out phrasing dialogues kept")
     ap.add_argument("--seed", type=int, default=1234)

@@ -60,6 +60,7 @@ def metadata(cfg, tok, file_type, extra):
            ("tokenizer.ggml.tokens", A, (S, tok.tokens)), ("tokenizer.ggml.token_type", A, (I32, types)),
            ("tokenizer.ggml.merges", A, (S, [a + " " + b for a, b in tok.merges])),
            ("tokenizer.ggml.bos_token_id", U32, BOS), ("tokenizer.ggml.eos_token_id", U32, EOS),
+           ("tokenizer.ggml.eot_token_id", U32, EOS),
            ("tokenizer.ggml.padding_token_id", U32, PAD), ("tokenizer.ggml.add_bos_token", B, False),
            ("tokenizer.ggml.add_eos_token", B, False), ("tokenizer.chat_template", S, CHAT_TEMPLATE)]
     return kv

@@ -132,7 +132,7 @@ def main():
         print(f"resumed at step {state['step']}, {state['tokens']} tokens", flush=True)
 
     train_docs = encode_all(tok, load_dialogues("train"))
-    val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:150]) + encode_all(tok, load_dialogues("eval_unseen"))
+    val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
     data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
     n_train_tokens = sum(map(len, train_docs))
     print(json.dumps({"model": cfg.to_dict(), "params": model.n_params(), "active_params": model.n_active_params(),
