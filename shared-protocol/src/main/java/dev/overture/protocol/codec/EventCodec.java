@@ -144,6 +144,7 @@ public final class EventCodec {
     }
     if (event instanceof UnknownEvent) {
       EventValidator.validate(event, limits);
+      requireStringType(frame, event);
       String type = ((UnknownEvent) event).type();
       if (EventTypes.isClientType(type) || EventTypes.isServerType(type)) {
         throw ProtocolException.about(
@@ -153,6 +154,19 @@ public final class EventCodec {
     }
     EventValidator.validate(event, limits);
     return event;
+  }
+
+  /**
+   * JSON libraries turn a number or boolean type id into text; the protocol wants a string, which
+   * the strictly bound {@link Envelope} checks.
+   */
+  private void requireStringType(String frame, Event event) throws ProtocolException {
+    try {
+      binding.read(frame, Envelope.class);
+    } catch (JsonBindingException | RuntimeException e) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_EVENT, "type must be a string", true, event.eventId(), -1);
+    }
   }
 
   private void checkSyntax(String json) throws ProtocolException {

@@ -64,6 +64,7 @@ public final class Conversation {
   private String sessionId;
   private String resumeHandle;
   private boolean goAway;
+  private boolean oneShot;
   private final Set<String> pendingPings = new HashSet<>();
   private final Set<String> usedTurnIds = new HashSet<>();
   /** The current turn (last) and earlier turns the server still owes events for, oldest first. */
@@ -114,6 +115,11 @@ public final class Conversation {
     } else if (phase != SessionPhase.DISCONNECTED) {
       phase = SessionPhase.CLOSED;
     }
+  }
+
+  /** This session is one {@code POST /v1/continue} exchange: the device cannot ack a rewind. */
+  public void markOneShot() {
+    oneShot = true;
   }
 
   /** Ends the session (after a fatal error). */
@@ -427,6 +433,9 @@ public final class Conversation {
       turn.verdict = Turn.Verdict.ACCEPTED;
     } else if (event instanceof OpenerRewind) {
       requireVerdictOpen(turn, event);
+      if (oneShot) {
+        throw outOfOrder(event, "a one-shot request cannot acknowledge a rewind; repair instead");
+      }
       int keep = ((OpenerRewind) event).keepWords();
       if (keep >= turn.committedWords) {
         throw invalid(event, "keep_words must be less than the committed " + turn.committedWords);

@@ -58,14 +58,15 @@ public final class Endpoint<O extends Event, I extends Event> {
   }
 
   /**
-   * Records events that happened outside any connection (a one-shot request), without sequence
-   * numbers.
+   * Starts a one-shot session ({@code POST /v1/continue}): records the client events the request
+   * stands for, without sequence numbers.
    */
-  public void assume(List<? extends Event> events) throws ProtocolException {
-    for (Event event : events) {
+  public void startOneShot(List<? extends Event> impliedEvents) throws ProtocolException {
+    for (Event event : impliedEvents) {
       conversation.apply(event);
       adoptLimits(event);
     }
+    conversation.markOneShot();
   }
 
   /** Checks, records and encodes an outbound event; a rejected event changes nothing. */
@@ -78,12 +79,12 @@ public final class Endpoint<O extends Event, I extends Event> {
     }
     if (event instanceof SessionResume
         && ((SessionResume) event).lastServerSeq() != lastReceived) {
-      throw ProtocolException.about(
+      throw ProtocolException.fatalAbout(
           event, ErrorCode.SEQUENCE_MISMATCH, "last_server_seq must be " + lastReceived);
     }
     if (event instanceof SessionResumed
         && ((SessionResumed) event).lastClientSeq() != lastReceived) {
-      throw ProtocolException.about(
+      throw ProtocolException.fatalAbout(
           event, ErrorCode.SEQUENCE_MISMATCH, "last_client_seq must be " + lastReceived);
     }
     conversation.apply(event);

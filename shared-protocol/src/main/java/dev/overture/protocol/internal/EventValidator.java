@@ -89,6 +89,9 @@ public final class EventValidator {
   private static void envelope(Event event, String subject) throws ProtocolException {
     long seq = event.seq();
     String id = isId(event.eventId()) ? event.eventId() : null;
+    if (event instanceof UnknownEvent && ((UnknownEvent) event).type() == null) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event has no type", true, id, -1);
+    }
     if (event instanceof ConnectionEvent) {
       if (seq != 0) {
         throw new ProtocolException(
@@ -105,9 +108,6 @@ public final class EventValidator {
           false,
           null,
           seq);
-    }
-    if (event instanceof UnknownEvent && ((UnknownEvent) event).type() == null) {
-      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event has no type", false, id, seq);
     }
   }
 

@@ -39,7 +39,7 @@ final class OutboundStream<O extends Event> {
   boolean isResend(O event) throws ProtocolException {
     long expected = nextSeq();
     if (event.seq() != expected) {
-      throw ProtocolException.about(
+      throw ProtocolException.fatalAbout(
           event,
           ErrorCode.SEQUENCE_MISMATCH,
           (replayNext > 0 ? "replay pending: expected resend of seq " : "expected seq ") + expected);
@@ -48,7 +48,7 @@ final class OutboundStream<O extends Event> {
       return false;
     }
     if (!event.equals(buffered(expected))) {
-      throw ProtocolException.about(
+      throw ProtocolException.fatalAbout(
           event, ErrorCode.SEQUENCE_MISMATCH, "a resend must repeat the original event");
     }
     return true;

@@ -40,7 +40,7 @@ public final class CloudSession {
   public static CloudSession forContinue(EventCodec codec, ContinueRequest request)
       throws ProtocolException {
     CloudSession session = new CloudSession(codec);
-    session.endpoint.assume(OneShot.impliedEvents(request, codec.limits()));
+    session.endpoint.startOneShot(OneShot.impliedEvents(request, codec.limits()));
     return session;
   }
 

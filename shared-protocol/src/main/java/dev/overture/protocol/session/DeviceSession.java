@@ -35,7 +35,7 @@ public final class DeviceSession {
   public static DeviceSession forContinue(EventCodec codec, ContinueRequest request)
       throws ProtocolException {
     DeviceSession session = new DeviceSession(codec);
-    session.endpoint.assume(OneShot.impliedEvents(request, codec.limits()));
+    session.endpoint.startOneShot(OneShot.impliedEvents(request, codec.limits()));
     return session;
   }
 
