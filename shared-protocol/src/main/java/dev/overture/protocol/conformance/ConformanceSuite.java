@@ -29,6 +29,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -71,34 +73,67 @@ public final class ConformanceSuite {
       cases.add(
           new ConformanceCase(
               "transcript: " + transcript.name(),
-              () -> new TranscriptRun(binding, transcript).run()));
+              () -> new TranscriptRun(this, binding, transcript).run()));
     }
     return Collections.unmodifiableList(cases);
   }
 
   /**
+   * Writes every frame of the vectors and transcripts into {@code directory}, one file each, as a
+   * seed corpus for a fuzzer.
+   */
+  public void writeSeedCorpus(Path directory) throws IOException, JsonBindingException {
+    Files.createDirectories(directory);
+    int n = 0;
+    ConformanceIndex index = load("index.json", ConformanceIndex.class);
+    for (String file : index.vectorFiles()) {
+      for (Vector vector : load(file, VectorFile.class).vectors()) {
+        byte[] frame =
+            vector.frameBase64() != null
+                ? Base64.getDecoder().decode(vector.frameBase64())
+                : text(vector.frame(), vector.frameText()).getBytes(StandardCharsets.UTF_8);
+        Files.write(directory.resolve("conformance-" + n++), frame);
+      }
+    }
+    for (String file : index.transcripts()) {
+      for (TranscriptStep step : load(file, Transcript.class).steps()) {
+        if (step.action() == null) {
+          byte[] frame = text(step.frame(), step.frameText()).getBytes(StandardCharsets.UTF_8);
+          Files.write(directory.resolve("conformance-" + n++), frame);
+        }
+      }
+    }
+  }
+
+  /**
    * The fuzzing oracle: decodes arbitrary bytes in both directions and as a one-shot request, and
-   * feeds them to an established device and cloud session mid-turn. Passes when every outcome is
-   * an event or a {@link ProtocolException}, and every decoded event encodes and decodes back to
-   * itself; throws anything else.
+   * feeds those whose envelope can be read to an established device and cloud session mid-turn.
+   * Passes when every outcome is an event or a {@link ProtocolException}, and every decoded event
+   * encodes and decodes back to itself; throws anything else.
    */
   public void checkArbitraryFrame(byte[] frame) throws JsonBindingException {
     EventCodec codec = new EventCodec(binding);
+    boolean interesting = false;
     try {
       roundTrip(codec, codec.decodeClient(frame));
-    } catch (ProtocolException expected) {
-      // a typed rejection is a correct outcome
+      interesting = true;
+    } catch (ProtocolException e) {
+      interesting = e.rejectedSeq().isPresent();
     }
     try {
       roundTrip(codec, codec.decodeServer(frame));
-    } catch (ProtocolException expected) {
-      // a typed rejection is a correct outcome
+      interesting = true;
+    } catch (ProtocolException e) {
+      interesting |= e.rejectedSeq().isPresent();
     }
     try {
       ContinueRequest request = codec.decodeContinueRequest(frame);
       check("continue request round trip", request, codec.decodeContinueRequest(codec.encode(request)));
     } catch (ProtocolException expected) {
       // a typed rejection is a correct outcome
+    }
+    if (!interesting) {
+      return; // refused before its envelope could be read: the sessions only close on it
     }
     DeviceSession device = new DeviceSession(codec);
     CloudSession cloud = new CloudSession(codec);
@@ -185,8 +220,7 @@ public final class ConformanceSuite {
           return codec.decodeContinueRequest(bytes);
       }
     }
-    String text = vector.frameText() != null ? vector.frameText() : binding.write(vector.frame());
-    return decodeText(codec, vector.direction(), text);
+    return decodeText(codec, vector.direction(), text(vector.frame(), vector.frameText()));
   }
 
   private static Object decodeText(EventCodec codec, String direction, String text)
@@ -201,6 +235,11 @@ public final class ConformanceSuite {
       default:
         throw new AssertionError("unknown direction " + direction);
     }
+  }
+
+  /** A frame given as exact text, or else as a JSON value. */
+  String text(Object frame, String frameText) throws JsonBindingException {
+    return frameText != null ? frameText : binding.write(frame);
   }
 
   /** The default limits with the given members replaced. */

@@ -32,6 +32,7 @@ import java.util.Map;
  */
 final class TranscriptRun {
 
+  private final ConformanceSuite suite;
   private final JsonBinding binding;
   private final Transcript transcript;
   private DeviceSession device;
@@ -39,7 +40,8 @@ final class TranscriptRun {
   private long deviceSkipped;
   private long cloudSkipped;
 
-  TranscriptRun(JsonBinding binding, Transcript transcript) {
+  TranscriptRun(ConformanceSuite suite, JsonBinding binding, Transcript transcript) {
+    this.suite = suite;
     this.binding = binding;
     this.transcript = transcript;
   }
@@ -80,8 +82,7 @@ final class TranscriptRun {
     if (!fromDevice && !"cloud".equals(step.from())) {
       throw new AssertionError(where + ": from must be device or cloud");
     }
-    String frame =
-        step.frameText() != null ? step.frameText() : binding.write(step.frame());
+    String frame = suite.text(step.frame(), step.frameText());
     String expected = expected(step.error(), step.fatal());
     String senderExpected = "accepts".equals(step.sender()) ? ACCEPTED : expected;
     if (!send(where, fromDevice, frame, senderExpected)) {
