@@ -27,6 +27,7 @@ public final class Overture implements Runnable {
   /** Builds the command line with every program registered. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Overture());
+    cl.addSubcommand("inspect", new InspectCommand());
     cl.addSubcommand("bench", new BenchCommand());
     for (NotYetAvailable missing : NotYetAvailable.values()) {
       cl.addSubcommand(missing.commandName(), missing.command());
