@@ -141,6 +141,12 @@ public final class Conversation {
     if (event instanceof UnknownEvent) {
       return;
     }
+    if (phase == SessionPhase.NEW
+        && !(event instanceof SessionStart)
+        && !(event instanceof SessionResume)) {
+      throw ProtocolException.fatalAbout(
+          event, ErrorCode.OUT_OF_ORDER, "a connection starts with session.start or session.resume");
+    }
     if (event instanceof SessionStart) {
       sessionStart((SessionStart) event);
     } else if (event instanceof SessionResume) {
@@ -225,9 +231,9 @@ public final class Conversation {
   }
 
   private void requireConnected(Event event) throws ProtocolException {
-    if (phase == SessionPhase.NEW || phase == SessionPhase.DISCONNECTED) {
+    if (phase == SessionPhase.DISCONNECTED) {
       throw ProtocolException.fatalAbout(
-          event, ErrorCode.OUT_OF_ORDER, "a connection starts with session.start or session.resume");
+          event, ErrorCode.OUT_OF_ORDER, "a new connection starts with session.resume");
     }
   }
 
