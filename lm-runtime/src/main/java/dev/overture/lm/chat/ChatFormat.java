@@ -7,9 +7,12 @@ import dev.overture.lm.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A chat prompt layout, recognised from the model's {@code tokenizer.chat_template} (no Jinja
@@ -77,6 +80,7 @@ public enum ChatFormat {
 
   /** Metadata key of the Jinja chat template. */
   public static final String TEMPLATE_KEY = "tokenizer.chat_template";
+  private static final String TOKENS_KEY = "tokenizer.ggml.tokens";
 
   private final String endOfTurn;
   private final List<String> specialTokens;
@@ -100,6 +104,24 @@ public enum ChatFormat {
    *     tokens, or a vocabulary lacking the format's special tokens
    */
   public static ChatFormat fromGguf(GgufMetadata metadata, Tokenizer tokenizer) throws GgufFormatException {
+    return detect(metadata, text -> tokenizer.tokenId(text).isPresent());
+  }
+
+  /**
+   * As {@link #fromGguf(GgufMetadata, Tokenizer)}, reading the vocabulary from {@code
+   * tokenizer.ggml.tokens}.
+   */
+  public static ChatFormat fromGguf(GgufMetadata metadata) throws GgufFormatException {
+    Set<String> tokens;
+    try {
+      tokens = metadata.has(TOKENS_KEY) ? new HashSet<>(metadata.getStringArray(TOKENS_KEY)) : Collections.<String>emptySet();
+    } catch (GgufMetadataException e) {
+      throw new GgufFormatException(e.getMessage(), e);
+    }
+    return detect(metadata, tokens::contains);
+  }
+
+  private static ChatFormat detect(GgufMetadata metadata, Predicate<String> hasToken) throws GgufFormatException {
     Optional<String> template;
     try {
       template = metadata.findString(TEMPLATE_KEY);
@@ -111,14 +133,14 @@ public enum ChatFormat {
       format = recognise(template.get()).orElseThrow(() -> new GgufFormatException(metadata.source() + ": '" + TEMPLATE_KEY
           + "' is not a chat template this runtime recognises (ChatML with <|im_start|>, Llama 3 with <|start_header_id|>); it begins: "
           + excerpt(template.get())));
-    } else if (tokenizer.tokenId("<|im_start|>").isPresent()) {
+    } else if (hasToken.test("<|im_start|>")) {
       format = CHATML;
     } else {
       throw new GgufFormatException(metadata.source() + ": no '" + TEMPLATE_KEY
           + "' and no <|im_start|> token: the model's chat format is unknown");
     }
     for (String special : format.specialTokens) {
-      if (!tokenizer.tokenId(special).isPresent()) {
+      if (!hasToken.test(special)) {
         throw new GgufFormatException(metadata.source() + ": the chat template is " + format + " but the vocabulary has no "
             + special + " token");
       }

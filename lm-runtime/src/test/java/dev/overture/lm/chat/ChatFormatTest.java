@@ -111,6 +111,15 @@ class ChatFormatTest {
   void fallsBackToChatMlWithoutTemplate() throws Exception {
     GgufMetadata metadata = chatMlVocabulary(false);
     assertEquals(ChatFormat.CHATML, ChatFormat.fromGguf(metadata, Tokenizer.fromGguf(metadata)));
+    assertEquals(ChatFormat.CHATML, ChatFormat.fromGguf(metadata));
+  }
+
+  @Test
+  void readsTheVocabularyFromMetadataWithoutTokenizer() throws Exception {
+    assertEquals(ChatFormat.LLAMA3, ChatFormat.fromGguf(llama3Vocabulary()));
+    GgufMetadata noTokens = read(new GgufWriter().put(ChatFormat.TEMPLATE_KEY, CHATML_TEMPLATE));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> ChatFormat.fromGguf(noTokens));
+    assertTrue(e.getMessage().contains("the vocabulary has no <|im_start|> token"), e.getMessage());
   }
 
   @Test
