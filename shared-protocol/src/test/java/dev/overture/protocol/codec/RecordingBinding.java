@@ -16,6 +16,11 @@ public final class RecordingBinding implements JsonBinding {
   private final List<Object> written = new ArrayList<>();
   private int reads;
 
+  /** How many values were written. */
+  public int writes() {
+    return written.size();
+  }
+
   /** How many times {@link #read} was called. */
   public int reads() {
     return reads;
