@@ -117,13 +117,10 @@ public final class GgufArray {
       throw new IndexOutOfBoundsException("index " + index + " of " + elementType.wireName() + "[" + size() + "]");
     }
     switch (elementType) {
-      case UINT8: return ((byte[]) values)[index] & 0xFF;
       case INT8: return ((byte[]) values)[index];
-      case UINT16: return ((short[]) values)[index] & 0xFFFF;
       case INT16: return ((short[]) values)[index];
-      case UINT32: return ((int[]) values)[index] & 0xFFFF_FFFFL;
-      case INT32: return ((int[]) values)[index];
-      case UINT64: case INT64: return ((long[]) values)[index];
+      case UINT8: case UINT16: case INT32: return (int) longAt(index);
+      case UINT32: case UINT64: case INT64: return longAt(index);
       case FLOAT32: return ((float[]) values)[index];
       case FLOAT64: return ((double[]) values)[index];
       case BOOL: return ((boolean[]) values)[index];

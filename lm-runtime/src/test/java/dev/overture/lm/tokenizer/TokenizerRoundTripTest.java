@@ -56,49 +56,40 @@ class TokenizerRoundTripTest {
     return out.toByteArray();
   }
 
-  @Test
-  void byteLevelBpeRoundTrips() {
-    Tokenizer tokenizer = TinyVocabularies.tokenizer(TinyVocabularies.gpt2("gpt-2"));
-    Random random = new Random(42);
-    for (int i = 0; i < CASES; i++) {
-      String text = randomText(random);
-      String expected = throughUtf8(text);
-      int[] plain = tokenizer.encode(text);
-      assertEquals(expected, tokenizer.decode(plain), () -> "text: " + text);
-      assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), concatenatedBytes(tokenizer, plain), () -> "text: " + text);
-      for (int id : plain) {
-        assertFalse(tokenizer.isSpecial(id), () -> "special in plain encoding of " + text);
-      }
-      assertEquals(expected, tokenizer.decode(tokenizer.encodeWithSpecials(text)), () -> "text: " + text);
-    }
-  }
-
-  @Test
-  void llama3PreTokenizerRoundTrips() {
-    Tokenizer tokenizer = TinyVocabularies.tokenizer(TinyVocabularies.gpt2("llama3"));
-    Random random = new Random(7);
-    for (int i = 0; i < CASES; i++) {
-      String text = randomText(random);
-      assertEquals(throughUtf8(text), tokenizer.decode(tokenizer.encode(text)), () -> "text: " + text);
-    }
-  }
-
-  @Test
-  void sentencePieceRoundTrips() {
-    Tokenizer tokenizer = TinyVocabularies.tokenizer(TinyVocabularies.llama(true));
-    Random random = new Random(1234);
+  /**
+   * Checks decode(encode(s)) and decode(encodeWithSpecials(s)) give s back, that plain encoding
+   * makes no special token, and that the tokens' bytes are the text's UTF-8 ({@code prefix}
+   * first: SentencePiece's space).
+   */
+  private static void assertRoundTrips(Tokenizer tokenizer, long seed, String prefix) {
+    Random random = new Random(seed);
     for (int i = 0; i < CASES; i++) {
       // U+2581 is SentencePiece's space marker: text containing it decodes with a space there.
       String text = randomText(random).replace('\u2581', '_');
       String expected = throughUtf8(text);
       int[] plain = tokenizer.encode(text);
       assertEquals(expected, tokenizer.decode(plain), () -> "text: " + text);
-      byte[] withPrefix = text.isEmpty() ? new byte[0] : (" " + expected).getBytes(StandardCharsets.UTF_8);
-      assertArrayEquals(withPrefix, concatenatedBytes(tokenizer, plain), () -> "text: " + text);
+      byte[] bytes = text.isEmpty() ? new byte[0] : (prefix + expected).getBytes(StandardCharsets.UTF_8);
+      assertArrayEquals(bytes, concatenatedBytes(tokenizer, plain), () -> "text: " + text);
       for (int id : plain) {
         assertFalse(tokenizer.isSpecial(id), () -> "special in plain encoding of " + text);
       }
       assertEquals(expected, tokenizer.decode(tokenizer.encodeWithSpecials(text)), () -> "text: " + text);
     }
+  }
+
+  @Test
+  void byteLevelBpeRoundTrips() {
+    assertRoundTrips(TinyVocabularies.tokenizer(TinyVocabularies.gpt2("gpt-2")), 42, "");
+  }
+
+  @Test
+  void llama3PreTokenizerRoundTrips() {
+    assertRoundTrips(TinyVocabularies.tokenizer(TinyVocabularies.gpt2("llama3")), 7, "");
+  }
+
+  @Test
+  void sentencePieceRoundTrips() {
+    assertRoundTrips(TinyVocabularies.tokenizer(TinyVocabularies.llama(true)), 1234, " ");
   }
 }
