@@ -30,7 +30,8 @@ SPLITS = (4, 6, 8)
 
 
 def words(text):
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """SQuAD-style normalization: lower case, punctuation and the articles a/an/the dropped."""
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in ("a", "an", "the")]
 
 
 def token_f1(answer, gold):
@@ -42,12 +43,15 @@ def token_f1(answer, gold):
     return 2 * p * r / (p + r)
 
 
-def answer(model, tok, user, prefix=""):
-    ids = tok.encode(chatml(user) + prefix)
-    out = model.generate(ids, MAX_NEW, stop=EOS)
-    if out and out[-1] == EOS:
-        out = out[:-1]
-    return prefix + tok.decode(out)
+def answers(model, tok, users, prefixes=None, batch=32):
+    """Greedy answers (prefix + continuation, without <|im_end|>) to each user message."""
+    prefixes = prefixes or [""] * len(users)
+    out = []
+    for i in range(0, len(users), batch):
+        ids = [tok.encode(chatml(u) + p) for u, p in zip(users[i:i + batch], prefixes[i:i + batch])]
+        for p, gen in zip(prefixes[i:i + batch], model.generate_batch(ids, MAX_NEW, stop=EOS)):
+            out.append(p + tok.decode(gen[:-1] if gen and gen[-1] == EOS else gen))
+    return out
 
 
 @torch.no_grad()
@@ -121,22 +125,16 @@ def main():
             "unseen synsets": load_rows("eval_unseen", args.limit)}
     results = {}
     for name, rows in sets.items():
-        f1 = {k: [] for k in ["micro", "moe"] + [f"split{n}" for n in SPLITS]}
-        accepted = {n: [] for n in SPLITS}
-        examples = []
-        for r in rows:
-            a_micro = answer(micro, tok, r["user"])
-            a_moe = answer(moe, tok, r["user"])
-            f1["micro"].append(token_f1(a_micro, r["gold"]))
-            f1["moe"].append(token_f1(a_moe, r["gold"]))
-            ex = {"user": r["user"], "gold": r["gold"], "micro": a_micro, "moe": a_moe}
-            for n in SPLITS:
-                opener = " ".join(a_micro.split(" ")[:n])
-                a_split = answer(moe, tok, r["user"], opener)
-                f1[f"split{n}"].append(token_f1(a_split, r["gold"]))
-                accepted[n].append(opener_logprob(moe, tok, r["user"], opener) >= args.accept)
-                ex[f"split{n}"] = a_split
-            examples.append(ex)
+        users, golds = [r["user"] for r in rows], [r["gold"] for r in rows]
+        out = {"micro": answers(micro, tok, users), "moe": answers(moe, tok, users)}
+        accepted = {}
+        for n in SPLITS:
+            openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
+            out[f"split{n}"] = answers(moe, tok, users, openers)
+            accepted[n] = [opener_logprob(moe, tok, u, o) >= args.accept for u, o in zip(users, openers)]
+        f1 = {k: [token_f1(a, g) for a, g in zip(v, golds)] for k, v in out.items()}
+        examples = [dict({"user": u, "gold": g}, **{k: v[i] for k, v in out.items()})
+                    for i, (u, g) in enumerate(zip(users, golds))]
         docs = [tok.encode(chatml(r["user"], r["assistant"])) for r in rows]
         results[name] = {"n": len(rows), "f1": {k: sum(v) / len(v) for k, v in f1.items()},
                          "accept": {n: sum(v) / len(v) for n, v in accepted.items()},

@@ -79,7 +79,7 @@ class Attention(nn.Module):
         self.wv = nn.Linear(c.n_embd, c.n_head_kv * c.head_dim, bias=False)
         self.wo = nn.Linear(c.n_head * c.head_dim, c.n_embd, bias=False)
 
-    def forward(self, x, cos, sin, cache=None):
+    def forward(self, x, cos, sin, cache=None, key_mask=None):
         c = self.c
         B, T, _ = x.shape
         q = self.wq(x).view(B, T, c.n_head, c.head_dim).transpose(1, 2)
@@ -97,6 +97,9 @@ class Attention(nn.Module):
         S = k.shape[2]
         att = (q @ k.transpose(-2, -1)) / math.sqrt(c.head_dim)
         mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
+        if key_mask is not None:  # [B, S] False at left padding; a query always sees itself (no NaN rows)
+            self_key = torch.arange(S, device=x.device)[None, :] == torch.arange(S - T, S, device=x.device)[:, None]
+            mask = mask & (key_mask[:, None, None, :] | self_key)
         att = att.masked_fill(~mask, float("-inf")).float().softmax(-1).type_as(q)
         y = (att @ v).transpose(1, 2).reshape(B, T, -1)
         return self.wo(y)
@@ -160,8 +163,8 @@ class Block(nn.Module):
         self.ffn_norm = RMSNorm(c.n_embd, c.norm_eps)
         self.ffn = MoE(c) if c.n_expert else FeedForward(c)
 
-    def forward(self, x, cos, sin, cache=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, cache)
+    def forward(self, x, cos, sin, cache=None, key_mask=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache, key_mask)
         return x + self.ffn(self.ffn_norm(x))
 
 
@@ -182,15 +185,19 @@ class Transformer(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, idx, caches=None, start=0):
-        """Logits [B, T, vocab] for tokens idx [B, T] at positions start..start+T-1 (tied output)."""
-        T = idx.shape[1]
-        cos, sin = rope_tables(self.c.head_dim, self.c.rope_theta,
-                               torch.arange(start, start + T, device=idx.device))
+    def forward(self, idx, caches=None, start=0, positions=None, key_mask=None):
+        """Logits [B, T, vocab] for tokens idx [B, T] at positions start..start+T-1 (tied output), or at
+        per-row positions [B, T] with key_mask [B, keys so far] for left-padded batches."""
+        B, T = idx.shape
+        if positions is None:
+            cos, sin = rope_tables(self.c.head_dim, self.c.rope_theta, torch.arange(start, start + T))
+        else:
+            cos, sin = rope_tables(self.c.head_dim, self.c.rope_theta, positions.reshape(-1))
+            cos, sin = cos.view(B, 1, T, -1), sin.view(B, 1, T, -1)
         cos, sin = cos.to(idx.device), sin.to(idx.device)
         x = self.embed(idx)
         for i, b in enumerate(self.blocks):
-            x = b(x, cos, sin, None if caches is None else caches[i])
+            x = b(x, cos, sin, None if caches is None else caches[i], key_mask)
         return self.norm(x) @ self.embed.weight.t()
 
     def aux_loss(self):
@@ -222,3 +229,29 @@ class Transformer(nn.Module):
             logits = self(torch.tensor([[t]]), caches, pos)[0, -1]
             pos += 1
         return out
+
+    @torch.no_grad()
+    def generate_batch(self, prompts, max_new, stop=None):
+        """generate() for many prompts at once (left padding, per-row positions); same greedy tokens up to
+        float rounding of the batched matrix products."""
+        B, L = len(prompts), max(map(len, prompts))
+        pad = torch.tensor([L - len(p) for p in prompts])
+        idx = torch.tensor([[0] * (L - len(p)) + list(p) for p in prompts])
+        valid = torch.arange(L)[None, :] >= pad[:, None]
+        pos = (torch.arange(L)[None, :] - pad[:, None]).clamp(min=0)
+        caches = [dict() for _ in self.blocks]
+        logits = self(idx, caches, positions=pos, key_mask=valid)[:, -1]
+        outs, done = [[] for _ in prompts], [False] * B
+        cur = L - pad
+        for _ in range(max_new):
+            t = logits.argmax(-1)
+            for b in range(B):
+                if not done[b]:
+                    outs[b].append(int(t[b]))
+                    done[b] = int(t[b]) == stop or int(cur[b]) >= self.c.context_length
+            if all(done):
+                break
+            valid = torch.cat([valid, torch.ones(B, 1, dtype=torch.bool)], dim=1)
+            logits = self(t[:, None], caches, positions=cur[:, None], key_mask=valid)[:, -1]
+            cur = cur + 1
+        return outs

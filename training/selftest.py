@@ -81,7 +81,9 @@ def check_gguf(tok):
             for t in greedy:  # KV-cache decoding equals recomputing the whole sequence
                 assert int(back(torch.tensor([full]))[0, -1].argmax()) == t
                 full.append(t)
-        print(f"gguf: {cfg.name} F16 exact, Q8_0 within 0.57 step, KV cache consistent")
+            prompts = [tok.encode(t) for t in ("the theremin is", "then", "three were there the")]
+            assert back.generate_batch(prompts, 6) == [back.generate(p, 6) for p in prompts]  # left padding
+        print(f"gguf: {cfg.name} F16 exact, Q8_0 within 0.57 step, KV cache and batched decoding consistent")
 
 
 def check_moe_routing():

@@ -87,6 +87,19 @@ def word_symbols(word):
     return [BYTE_CHARS[b] for b in word.encode("utf-8")]
 
 
+def merge_pair(syms, a, b):
+    """syms with every non-overlapping occurrence of the pair (a, b), scanned left to right, joined."""
+    merged, i = [], 0
+    while i < len(syms):
+        if i + 1 < len(syms) and syms[i] == a and syms[i + 1] == b:
+            merged.append(a + b)
+            i += 2
+        else:
+            merged.append(syms[i])
+            i += 1
+    return merged
+
+
 def train(texts, vocab_size):
     """Returns the merges (list of (a, b)) learned from texts by frequency, ties broken by the pair's strings."""
     counts = {}
@@ -118,14 +131,7 @@ def train(texts, vocab_size):
                 if pairs[p] == 0:
                     del pairs[p]
                 where[p].discard(wi)
-            merged, i = [], 0
-            while i < len(syms):
-                if i + 1 < len(syms) and syms[i] == a and syms[i + 1] == b:
-                    merged.append(a + b)
-                    i += 2
-                else:
-                    merged.append(syms[i])
-                    i += 1
+            merged = merge_pair(syms, a, b)
             words[wi] = merged
             for p in zip(merged, merged[1:]):
                 pairs[p] = pairs.get(p, 0) + f
@@ -165,15 +171,7 @@ class Tokenizer:
             if r == 1 << 30:
                 break
             a, b = self.merges[r]
-            merged, j = [], 0
-            while j < len(syms):
-                if j + 1 < len(syms) and syms[j] == a and syms[j + 1] == b:
-                    merged.append(a + b)
-                    j += 2
-                else:
-                    merged.append(syms[j])
-                    j += 1
-            syms = merged
+            syms = merge_pair(syms, a, b)
         ids = [self.ids[s] for s in syms]
         self.cache[word] = ids
         return ids
