@@ -12,7 +12,7 @@ import dev.overture.lm.kernel.PortableKernels;
 import dev.overture.lm.synthetic.ModelShape;
 import dev.overture.lm.synthetic.SyntheticModelWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code overture bench lm}: prefill and decode speed, and time to the first words, of
@@ -41,6 +43,8 @@ import picocli.CommandLine.Option;
 final class BenchLmCommand implements Callable<Integer> {
   /** llama.cpp b4748 on this project's reference machine, 19.8M dense Q8_0, 1 thread (research notes). */
   static final double LLAMA_CPP_DECODE_REFERENCE = 1380;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--shapes", split = ",", defaultValue = "micro,moe", description = "Model shapes: micro, moe (default: ${DEFAULT-VALUE}).")
   List<String> shapes;
@@ -68,9 +72,10 @@ final class BenchLmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintStream out = System.out;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     KernelSelection selection = KernelSelection.select();
-    System.err.println(selection.describe());
+    err.println(selection.describe());
     out.printf(Locale.ROOT, "JVM %s %s, %d cores%n", System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
     Path dir = saveDir != null ? Files.createDirectories(saveDir) : Files.createTempDirectory("overture-bench");
     List<String[]> rows = new ArrayList<>();
@@ -81,7 +86,7 @@ final class BenchLmCommand implements Callable<Integer> {
         for (GgmlType type : types) {
           Path file = dir.resolve("synthetic-" + shapeName + "-" + type.name().toLowerCase(Locale.ROOT) + ".gguf");
           if (!Files.exists(file)) {
-            System.err.printf(Locale.ROOT, "writing %s (%.1fM parameters)...%n", file.getFileName(), shape.parameters() / 1e6);
+            err.printf(Locale.ROOT, "writing %s (%.1fM parameters)...%n", file.getFileName(), shape.parameters() / 1e6);
             new SyntheticModelWriter(shape, type, 1).write(file);
           }
           for (String kernelName : kernels) {
@@ -127,6 +132,7 @@ final class BenchLmCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "speedup %s over portable: %.2fx%n", key, decodeByRow.get(key) / p);
       }
     }
+    out.flush();
     return 0;
   }
 
@@ -215,7 +221,7 @@ final class BenchLmCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.0f", tps);
   }
 
-  private static void printTable(PrintStream out, List<String[]> rows) {
+  private static void printTable(PrintWriter out, List<String[]> rows) {
     String[] header = {"shape", "type", "kernels", "threads", "prefill tok/s", "decode tok/s", "first word ms", "8 words ms", "ratio_llama.cpp"};
     int[] width = new int[header.length];
     for (int i = 0; i < header.length; i++) {

@@ -11,7 +11,6 @@ import dev.overture.lm.gguf.GgufValueType;
 import dev.overture.lm.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,22 +53,13 @@ final class InspectCommand implements Callable<Integer> {
   boolean noTensors;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try (GgufFile gguf = GgufFile.open(file)) {
+    try (GgufFile gguf = GgufFile.open(file)) { // errors: one line, exit 1 (UserErrorHandler)
       print(gguf, out);
       out.flush();
       return 0;
-    } catch (NoSuchFileException e) {
-      err.println("overture inspect: no such file: " + file);
-    } catch (GgufFormatException e) {
-      err.println("overture inspect: " + e.getMessage());
-    } catch (IOException e) {
-      err.println("overture inspect: cannot read " + file + ": " + e);
     }
-    err.flush();
-    return 1;
   }
 
   private void print(GgufFile gguf, PrintWriter out) {

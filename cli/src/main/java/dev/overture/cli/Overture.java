@@ -27,7 +27,9 @@ public final class Overture implements Runnable {
   /** Builds the command line with every program registered. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Overture());
+    cl.setExecutionExceptionHandler(new UserErrorHandler());
     cl.addSubcommand("inspect", new InspectCommand());
+    cl.addSubcommand("generate", new GenerateCommand());
     cl.addSubcommand("bench", new BenchCommand());
     for (NotYetAvailable missing : NotYetAvailable.values()) {
       cl.addSubcommand(missing.commandName(), missing.command());
