@@ -1,0 +1,98 @@
+package dev.overture.cloud.admission;
+
+import dev.overture.cloud.engine.EngineOverloadedException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * The engine pool's gate: at most {@code maxConcurrentTurns} turns hold a {@link Permit} at once,
+ * at most {@code queueLength} more wait for one, and a turn that finds both full is refused at
+ * once with {@link EngineOverloadedException}. Never an unbounded queue.
+ *
+ * <p>Thread-safe; waiters are served first come, first served.
+ */
+@Component
+public final class AdmissionControl {
+
+  private final int maxActive;
+  private final int maxQueued;
+  private final Deque<MonoSink<Permit>> waiting = new ArrayDeque<>();
+  private int active;
+
+  public AdmissionControl(AdmissionProperties properties) {
+    this.maxActive = properties.maxConcurrentTurns();
+    this.maxQueued = properties.queueLength();
+  }
+
+  /**
+   * A permit, granted on subscription when a slot is free, later when a queued turn's slot frees
+   * up, or refused with {@link EngineOverloadedException} when the queue is full. Cancelling the
+   * subscription leaves the queue; a permit granted to a cancelled subscriber is returned.
+   */
+  public Mono<Permit> acquire() {
+    // A permit emitted after the subscriber cancelled is discarded, not lost: it goes back.
+    return Mono.create(this::admit).doOnDiscard(Permit.class, Permit::release);
+  }
+
+  private void admit(MonoSink<Permit> sink) {
+    Permit granted = null;
+    synchronized (this) {
+      if (active < maxActive) {
+        active++;
+        granted = new Permit(this);
+      } else if (waiting.size() < maxQueued) {
+        waiting.addLast(sink);
+        sink.onCancel(() -> leaveQueue(sink));
+      }
+    }
+    if (granted != null) {
+      grant(sink, granted);
+    } else if (!isQueued(sink)) {
+      sink.error(
+          new EngineOverloadedException(
+              "all " + maxActive + " engine slots are busy and " + maxQueued + " turns already wait"));
+    }
+  }
+
+  private synchronized boolean isQueued(MonoSink<Permit> sink) {
+    return waiting.contains(sink);
+  }
+
+  private synchronized void leaveQueue(MonoSink<Permit> sink) {
+    waiting.remove(sink);
+  }
+
+  private static void grant(MonoSink<Permit> sink, Permit permit) {
+    sink.success(permit);
+  }
+
+  void release() {
+    MonoSink<Permit> next;
+    synchronized (this) {
+      next = waiting.pollFirst();
+      if (next == null) {
+        active--;
+        return;
+      }
+    }
+    grant(next, new Permit(this)); // the slot passes straight to the next turn
+  }
+
+  /** Turns holding a permit now. */
+  public synchronized int active() {
+    return active;
+  }
+
+  /** Turns waiting for a permit now. */
+  public synchronized int queued() {
+    return waiting.size();
+  }
+
+  /** The most turns that may hold a permit at once. */
+  public int capacity() {
+    return maxActive;
+  }
+}

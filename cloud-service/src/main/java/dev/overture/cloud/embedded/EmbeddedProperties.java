@@ -1,0 +1,91 @@
+package dev.overture.cloud.embedded;
+
+import dev.overture.lm.SamplingConfig;
+import dev.overture.lm.SessionOptions;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The in-process model ({@code overture.embedded.*}), used when {@code overture.engine.kind} is
+ * {@code embedded}.
+ *
+ * @param modelPath the GGUF file
+ * @param modelId the id reported to clients; empty for the file name without {@code .gguf}
+ * @param threads engine threads: every prefill, scoring pass and generated token of every
+ *     conversation runs on them, one token per turn at a time; 0 for one per CPU core
+ * @param threadsPerSession threads that split one session's matrix products (lm-runtime's worker
+ *     pool); 1 keeps each token on one engine thread, which serves many sessions best
+ * @param contextLength KV cache capacity per conversation, in tokens (capped at the model's)
+ * @param batchSize prompt tokens processed together during prefill
+ * @param maxSessions live KV caches; the least recently used idle conversation loses its cache
+ *     when another needs one, and re-prefills when it comes back
+ * @param systemPrompt an optional system message put before every conversation
+ * @param sampling how tokens are picked
+ */
+@ConfigurationProperties("overture.embedded")
+public record EmbeddedProperties(
+    @DefaultValue("models/overture-moe-q8_0.gguf") Path modelPath,
+    @DefaultValue("") String modelId,
+    @DefaultValue("0") int threads,
+    @DefaultValue("1") int threadsPerSession,
+    @DefaultValue("2048") int contextLength,
+    @DefaultValue("32") int batchSize,
+    @DefaultValue("32") int maxSessions,
+    @DefaultValue("") String systemPrompt,
+    @DefaultValue Sampling sampling) {
+
+  public EmbeddedProperties {
+    if (threads < 0 || threadsPerSession < 1 || maxSessions < 1) {
+      throw new IllegalArgumentException(
+          "overture.embedded: threads >= 0, threads-per-session >= 1 and max-sessions >= 1 are required");
+    }
+    new SessionOptions(contextLength, batchSize, threadsPerSession); // validates them
+  }
+
+  /** Engine threads after resolving 0 to the number of cores. */
+  public int engineThreads() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The options every KV cache is created with. */
+  public SessionOptions sessionOptions() {
+    return new SessionOptions(contextLength, batchSize, threadsPerSession);
+  }
+
+  /**
+   * Sampling defaults ({@code overture.embedded.sampling.*}); the filters apply in llama.cpp's
+   * order.
+   *
+   * @param temperature 0 for greedy decoding
+   * @param topK keep the k most likely tokens (0 = all)
+   * @param topP nucleus sampling threshold (1 = off)
+   * @param minP drop tokens less likely than min-p times the best (0 = off)
+   * @param repetitionPenalty penalty on recently used tokens (1 = off)
+   * @param repetitionWindow how many recent tokens the penalty looks at
+   * @param seed the random seed of each reply, so that the same conversation gives the same reply
+   */
+  public record Sampling(
+      @DefaultValue("0.7") float temperature,
+      @DefaultValue("40") int topK,
+      @DefaultValue("0.95") float topP,
+      @DefaultValue("0.05") float minP,
+      @DefaultValue("1.1") float repetitionPenalty,
+      @DefaultValue("64") int repetitionWindow,
+      @DefaultValue("42") long seed) {
+
+    public Sampling {
+      config(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed);
+    }
+
+    /** The lm-runtime sampling configuration. */
+    public SamplingConfig config() {
+      return config(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed);
+    }
+
+    private static SamplingConfig config(
+        float temperature, int topK, float topP, float minP, float penalty, int window, long seed) {
+      return new SamplingConfig(temperature, topK, topP, minP, penalty, window, seed);
+    }
+  }
+}

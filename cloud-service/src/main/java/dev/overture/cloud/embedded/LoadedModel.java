@@ -1,0 +1,13 @@
+package dev.overture.cloud.embedded;
+
+import dev.overture.lm.LanguageModel;
+import dev.overture.lm.tokenizer.Tokenizer;
+
+/** Everything a loaded model brings, shared by all conversations. */
+record LoadedModel(
+    LanguageModel model,
+    Tokenizer tokenizer,
+    PromptRenderer prompts,
+    TokenClasses tokens,
+    KvCachePool caches,
+    int contextLength) {}

@@ -1,0 +1,120 @@
+package dev.overture.cloud.handoff;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.overture.cloud.metrics.HandoffMetrics;
+import dev.overture.cloud.security.ApiKeyFilter;
+import dev.overture.cloud.security.HttpErrors;
+import dev.overture.protocol.ContinueRequest;
+import dev.overture.protocol.ErrorCode;
+import dev.overture.protocol.ProtocolException;
+import dev.overture.protocol.codec.EventCodec;
+import dev.overture.protocol.jackson3.Jackson3Binding;
+import dev.overture.protocol.session.CloudSession;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /v1/continue}: one whole turn per request ({@link ContinueRequest}), answered with
+ * the same server events a WebSocket session would send for it, from the verdict on, as NDJSON
+ * ({@code application/x-ndjson}, one frame per line) or, for {@code Accept: text/event-stream},
+ * as server-sent events (event name = event type, id = seq, data = the frame). The body is read
+ * up to the protocol's {@code max_frame_bytes} and refused beyond it before it is parsed.
+ */
+final class ContinueHandler {
+
+  private final HandoffSessions sessions;
+  private final HandoffMetrics metrics;
+  private final int outboundBufferFrames;
+  /** The one-shot binding always uses the protocol's default limits. */
+  private final EventCodec codec = new EventCodec(new Jackson3Binding());
+
+  ContinueHandler(HandoffSessions sessions, HandoffMetrics metrics, int outboundBufferFrames) {
+    this.sessions = sessions;
+    this.metrics = metrics;
+    this.outboundBufferFrames = outboundBufferFrames;
+  }
+
+  Mono<ServerResponse> handle(ServerRequest request) {
+    String apiKeyId = (String) request.attribute(ApiKeyFilter.API_KEY_ID).orElse("anonymous");
+    int limit = codec.limits().maxFrameBytes();
+    boolean sse = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::isCompatibleWith);
+    return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
+        .map(ContinueHandler::bytes)
+        .defaultIfEmpty(new byte[0])
+        .flatMap(body -> respond(body, apiKeyId, sse))
+        .onErrorResume(
+            DataBufferLimitException.class,
+            e -> error(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.FRAME_TOO_LARGE, "request exceeds max_frame_bytes " + limit));
+  }
+
+  private Mono<ServerResponse> respond(byte[] body, String apiKeyId, boolean sse) {
+    ContinueRequest request;
+    CloudSession protocol;
+    try {
+      request = codec.decodeContinueRequest(body);
+      protocol = CloudSession.forContinue(codec, request);
+    } catch (ProtocolException e) {
+      HttpStatus status =
+          e.code() == ErrorCode.FRAME_TOO_LARGE ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
+      return error(status, e.code(), e.getMessage());
+    }
+    HttpEventStream stream = new HttpEventStream(outboundBufferFrames);
+    AtomicReference<HandoffSession> session = new AtomicReference<>();
+    Flux<HttpEventStream.Frame> frames =
+        stream.frames(
+            () -> session.set(sessions.startOneShot(apiKeyId, protocol, request, stream)),
+            () -> {
+              HandoffSession started = session.get();
+              if (started != null) {
+                started.connectionClosed(stream);
+              }
+            });
+    if (sse) {
+      return ServerResponse.ok()
+          .contentType(MediaType.TEXT_EVENT_STREAM)
+          .body(
+              frames.map(
+                  frame ->
+                      ServerSentEvent.builder(frame.text())
+                          .event(eventType(frame))
+                          .id(Long.toString(frame.event().seq()))
+                          .build()),
+              ServerSentEvent.class);
+    }
+    return ServerResponse.ok()
+        .contentType(MediaType.APPLICATION_NDJSON)
+        .body(frames.map(frame -> frame.text() + "\n"), String.class);
+  }
+
+  /** The wire type, as the protocol's records declare it for the JSON bindings. */
+  private static String eventType(HttpEventStream.Frame frame) {
+    return frame.event().getClass().getAnnotation(JsonTypeName.class).value();
+  }
+
+  private Mono<ServerResponse> error(HttpStatus status, ErrorCode code, String message) {
+    metrics.error(code);
+    return ServerResponse.status(status)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(HttpErrors.body(code, message));
+  }
+
+  private static byte[] bytes(DataBuffer buffer) {
+    try {
+      byte[] bytes = new byte[buffer.readableByteCount()];
+      buffer.read(bytes);
+      return bytes;
+    } finally {
+      DataBufferUtils.release(buffer);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.overture.cloud.handoff;
+
+import dev.overture.protocol.ProtocolLimits;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The handoff endpoints ({@code overture.handoff.*}): the protocol limits this server announces in
+ * {@code session.started}, its timers, and its buffers.
+ *
+ * @param maxFrameBytes the largest frame a client may send; larger ones are refused before they
+ *     are parsed ({@code frame_too_large}, fatal)
+ * @param maxContextChars history plus user text, in characters
+ * @param maxHistoryItems history messages
+ * @param maxOpenerWords opener words per turn
+ * @param maxWordChars characters per opener word
+ * @param maxEventsPerSecond client events per second per connection (token bucket); more are
+ *     answered with {@code rate_limited} and fail their turn
+ * @param pingInterval how often an idle client pings, and how often the server sends WebSocket
+ *     pings
+ * @param idleTimeout a connection on which nothing arrived for this long (not even a WebSocket
+ *     pong) is closed with a fatal {@code timeout} error, and its session ends
+ * @param rewindAckTimeout how long the server waits for {@code opener.rewind_ack}
+ * @param resumeWindow how long a dropped session stays resumable (its KV cache may be evicted
+ *     meanwhile)
+ * @param replayBufferEvents server events kept per session for replay after a resume
+ * @param outboundBufferFrames frames queued for a client that is not reading; one more fails the
+ *     session with a fatal {@code timeout} error instead of growing memory
+ * @param transportMaxFrameBytes WebSocket messages above this are cut off by the transport (close
+ *     code 1009) before reaching the protocol; keep it well above {@code max-frame-bytes}
+ * @param maxOutputTokens the reply length cap, and the default when a request names none
+ */
+@ConfigurationProperties("overture.handoff")
+public record HandoffProperties(
+    @DefaultValue("65536") int maxFrameBytes,
+    @DefaultValue("16384") int maxContextChars,
+    @DefaultValue("64") int maxHistoryItems,
+    @DefaultValue("12") int maxOpenerWords,
+    @DefaultValue("64") int maxWordChars,
+    @DefaultValue("200") int maxEventsPerSecond,
+    @DefaultValue("15s") Duration pingInterval,
+    @DefaultValue("45s") Duration idleTimeout,
+    @DefaultValue("1s") Duration rewindAckTimeout,
+    @DefaultValue("60s") Duration resumeWindow,
+    @DefaultValue("1024") int replayBufferEvents,
+    @DefaultValue("256") int outboundBufferFrames,
+    @DefaultValue("262144") int transportMaxFrameBytes,
+    @DefaultValue("256") int maxOutputTokens) {
+
+  public HandoffProperties {
+    if (maxFrameBytes < ProtocolLimits.MIN_FRAME_BYTES) {
+      throw new IllegalArgumentException(
+          "overture.handoff.max-frame-bytes must be at least " + ProtocolLimits.MIN_FRAME_BYTES);
+    }
+    if (transportMaxFrameBytes < maxFrameBytes
+        || transportMaxFrameBytes < ProtocolLimits.defaults().maxFrameBytes()) {
+      throw new IllegalArgumentException(
+          "overture.handoff.transport-max-frame-bytes must be at least max-frame-bytes and "
+              + ProtocolLimits.defaults().maxFrameBytes());
+    }
+    if (maxContextChars < 1 || maxHistoryItems < 1 || maxOpenerWords < 1 || maxWordChars < 1
+        || maxEventsPerSecond < 1 || replayBufferEvents < 1 || outboundBufferFrames < 1
+        || maxOutputTokens < 1) {
+      throw new IllegalArgumentException("overture.handoff: every limit must be positive");
+    }
+    for (Duration d : new Duration[] {pingInterval, idleTimeout, rewindAckTimeout, resumeWindow}) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("overture.handoff: every duration must be positive");
+      }
+    }
+  }
+
+  /** The limits announced in {@code session.started}. */
+  public ProtocolLimits limits() {
+    return new ProtocolLimits(
+        maxFrameBytes,
+        maxContextChars,
+        maxHistoryItems,
+        maxOpenerWords,
+        maxWordChars,
+        maxEventsPerSecond,
+        Math.toIntExact(pingInterval.toMillis()),
+        Math.toIntExact(idleTimeout.toMillis()),
+        Math.toIntExact(rewindAckTimeout.toMillis()),
+        Math.toIntExact(resumeWindow.toMillis()),
+        replayBufferEvents);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.overture.cloud.handoff;
+
+import dev.overture.protocol.ServerEvent;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One WebSocket under a handoff session. Inbound messages are size-checked and copied on the
+ * Netty thread, then handed to the session's pipeline; outbound frames wait in a bounded queue
+ * that Netty drains as the socket becomes writable.
+ */
+final class WebSocketConnection implements Connection {
+
+  private static final byte[] PING = {'o', 'v'};
+
+  private final WebSocketSession socket;
+  private final HandoffSessions sessions;
+  private final String apiKeyId;
+  private final int maxFrameBytes;
+  private final int capacity;
+  private final Sinks.Many<WebSocketMessage> outbound = Sinks.many().unicast().onBackpressureBuffer();
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile long lastHeardNanos = System.nanoTime();
+  private volatile HandoffSession session;
+  private boolean finished; // guarded by this
+
+  WebSocketConnection(WebSocketSession socket, HandoffSessions sessions, String apiKeyId, int maxFrameBytes, int capacity) {
+    this.socket = socket;
+    this.sessions = sessions;
+    this.apiKeyId = apiKeyId;
+    this.maxFrameBytes = maxFrameBytes;
+    this.capacity = capacity;
+  }
+
+  /** What Netty writes: every frame queued here, in order. */
+  Flux<WebSocketMessage> outbound() {
+    return outbound.asFlux().doOnNext(message -> queued.decrementAndGet());
+  }
+
+  /** Called on the Netty thread for every inbound message. */
+  void received(WebSocketMessage message) {
+    lastHeardNanos = System.nanoTime();
+    if (message.getType() == WebSocketMessage.Type.PING || message.getType() == WebSocketMessage.Type.PONG) {
+      return;
+    }
+    DataBuffer payload = message.getPayload();
+    int size = payload.readableByteCount();
+    if (size > maxFrameBytes) {
+      sessionFor(null).frameTooLarge(this, size); // refused unread
+      return;
+    }
+    byte[] frame = new byte[size];
+    payload.read(frame);
+    sessionFor(frame).frame(this, frame);
+  }
+
+  /** The connection's first frame decides its session: the one it resumes, or a new one. */
+  private HandoffSession sessionFor(byte[] firstFrame) {
+    HandoffSession target = session;
+    if (target == null) {
+      target = firstFrame == null ? null : sessions.resumeTarget(firstFrame, apiKeyId);
+      if (target == null) {
+        target = sessions.newSession(apiKeyId);
+      }
+      session = target;
+    }
+    return target;
+  }
+
+  /** Called every ping interval: closes an idle connection, else pings the client. */
+  void heartbeat(Duration idleTimeout) {
+    if (System.nanoTime() - lastHeardNanos > idleTimeout.toNanos()) {
+      HandoffSession target = session;
+      if (target != null) {
+        target.idle(this, idleTimeout);
+      } else {
+        finish(null, null);
+      }
+      return;
+    }
+    synchronized (this) {
+      if (!finished && queued.get() < capacity) {
+        queued.incrementAndGet();
+        outbound.tryEmitNext(socket.pingMessage(factory -> factory.wrap(PING)));
+      }
+    }
+  }
+
+  /** The socket closed, whoever closed it. */
+  void closed() {
+    finish(null, null);
+    HandoffSession target = session;
+    if (target != null) {
+      target.connectionClosed(this);
+    }
+  }
+
+  @Override
+  public synchronized boolean send(ServerEvent event, String frame) {
+    if (finished) {
+      return true;
+    }
+    if (queued.incrementAndGet() > capacity) {
+      queued.decrementAndGet();
+      return false;
+    }
+    outbound.tryEmitNext(socket.textMessage(frame));
+    return true;
+  }
+
+  @Override
+  public synchronized void finish(ServerEvent event, String frame) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (frame != null) {
+      outbound.tryEmitNext(socket.textMessage(frame));
+    }
+    outbound.tryEmitComplete();
+  }
+}

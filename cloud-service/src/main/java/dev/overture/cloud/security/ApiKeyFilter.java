@@ -1,0 +1,86 @@
+package dev.overture.cloud.security;
+
+import dev.overture.cloud.metrics.HandoffMetrics;
+import dev.overture.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Guards every {@code /v1/**} request, the WebSocket upgrade of {@code /v1/handoff} included, before
+ * any other work: a body larger than {@code max-request-bytes} ({@code Content-Length}) gets 413,
+ * a missing or unknown bearer key 401, a key over its rate 429 with {@code Retry-After}; each with
+ * a typed JSON error. Other paths (Actuator's health and Prometheus endpoints) pass untouched.
+ * The key's id (never the key) is left in the exchange attribute {@link #API_KEY_ID}.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public final class ApiKeyFilter implements WebFilter {
+
+  /** The exchange (and WebSocket session) attribute holding the caller's key id. */
+  public static final String API_KEY_ID = "overture.apiKeyId";
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+  private static final String BEARER = "Bearer ";
+
+  private final ApiKeys keys;
+  private final KeyRateLimiter rates;
+  private final long maxRequestBytes;
+  private final HandoffMetrics metrics;
+
+  public ApiKeyFilter(SecurityProperties properties, HandoffMetrics metrics) {
+    this.keys = new ApiKeys(properties.apiKeys());
+    this.rates = new KeyRateLimiter(properties.requestsPerSecond(), properties.burst());
+    this.maxRequestBytes = properties.maxRequestBytes();
+    this.metrics = metrics;
+    if (keys.isEmpty()) {
+      log.warn("no API keys configured (overture.security.api-keys): every /v1 request is refused");
+    } else {
+      log.info("{} API keys configured", properties.apiKeys().size());
+    }
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    ServerHttpRequest request = exchange.getRequest();
+    String path = request.getPath().pathWithinApplication().value();
+    if (!path.equals("/v1") && !path.startsWith("/v1/")) {
+      return chain.filter(exchange);
+    }
+    if (request.getHeaders().getContentLength() > maxRequestBytes) {
+      return refuse(exchange, HttpStatus.CONTENT_TOO_LARGE, ErrorCode.FRAME_TOO_LARGE,
+          "request body exceeds " + maxRequestBytes + " bytes");
+    }
+    String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+      return refuse(exchange, HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing bearer API key");
+    }
+    String keyId = keys.identify(authorization.substring(BEARER.length()).strip());
+    if (keyId == null) {
+      exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+      return refuse(exchange, HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "API key not recognized");
+    }
+    if (!rates.tryAcquire(keyId, System.nanoTime())) {
+      exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(rates.retryAfterSeconds(keyId)));
+      return refuse(exchange, HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED,
+          "request rate of this API key exceeded");
+    }
+    exchange.getAttributes().put(API_KEY_ID, keyId);
+    return chain.filter(exchange);
+  }
+
+  private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, ErrorCode code, String message) {
+    metrics.error(code);
+    return HttpErrors.write(exchange.getResponse(), status, code, message);
+  }
+}

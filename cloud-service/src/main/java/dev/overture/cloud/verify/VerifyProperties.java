@@ -1,0 +1,43 @@
+package dev.overture.cloud.verify;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the cloud judges the device's opener ({@code overture.verify.*}).
+ *
+ * @param enabled false accepts every opener unscored (saves the scoring pass)
+ * @param minWordLogprob a word is bad when the mean natural-log probability of its tokens, under
+ *     the cloud model, is below this; the first bad word decides the verdict
+ * @param repairBridges short self-repairs spoken after an opener that was already heard but is
+ *     wrong; each starts with its own separator and ends without one, and the freshly generated
+ *     answer follows it. One is picked per turn.
+ */
+@ConfigurationProperties("overture.verify")
+public record VerifyProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("-10.0") float minWordLogprob,
+    @DefaultValue({" \u2014 sorry, let me put that better:", " \u2014 actually, let me correct that:"})
+        List<String> repairBridges) {
+
+  public VerifyProperties {
+    if (!(minWordLogprob <= 0)) {
+      throw new IllegalArgumentException(
+          "overture.verify.min-word-logprob must be a log-probability (<= 0), got " + minWordLogprob);
+    }
+    if (repairBridges == null || repairBridges.isEmpty()) {
+      throw new IllegalArgumentException("overture.verify.repair-bridges needs at least one bridge");
+    }
+    for (String bridge : repairBridges) {
+      if (bridge.isEmpty()
+          || !Character.isWhitespace(bridge.charAt(0))
+          || Character.isWhitespace(bridge.charAt(bridge.length() - 1))) {
+        throw new IllegalArgumentException(
+            "overture.verify.repair-bridges: each bridge starts with a space and ends without one, got '"
+                + bridge + "'");
+      }
+    }
+    repairBridges = List.copyOf(repairBridges);
+  }
+}
