@@ -63,65 +63,60 @@ public final class JsonSyntax {
     }
   }
 
+  /** Reads one element of an object or array. */
+  private interface Element {
+    void read() throws ProtocolException;
+  }
+
   private void object(int depth) throws ProtocolException {
-    if (depth > MAX_DEPTH) {
-      throw fail("nesting deeper than " + MAX_DEPTH);
-    }
-    pos++; // '{'
-    skipWhitespace();
-    if (peek() == '}') {
-      pos++;
-      return;
-    }
     Set<String> names = new HashSet<>();
-    while (true) {
-      if (peek() != '"') {
-        throw fail("expected a member name");
-      }
-      int start = pos;
-      StringBuilder name = new StringBuilder();
-      string(name);
-      if (name.length() > MAX_NAME_CHARS) {
-        pos = start;
-        throw fail("member name longer than " + MAX_NAME_CHARS + " characters");
-      }
-      if (!names.add(name.toString())) {
-        pos = start;
-        throw fail("duplicate member name");
-      }
-      skipWhitespace();
-      expect(':');
-      skipWhitespace();
-      value(depth);
-      skipWhitespace();
-      if (peek() == ',') {
-        pos++;
-        skipWhitespace();
-      } else {
-        expect('}');
-        return;
-      }
+    elements(depth, '}', () -> member(depth, names));
+  }
+
+  private void member(int depth, Set<String> names) throws ProtocolException {
+    if (peek() != '"') {
+      throw fail("expected a member name");
     }
+    int start = pos;
+    StringBuilder name = new StringBuilder();
+    string(name);
+    if (name.length() > MAX_NAME_CHARS) {
+      pos = start;
+      throw fail("member name longer than " + MAX_NAME_CHARS + " characters");
+    }
+    if (!names.add(name.toString())) {
+      pos = start;
+      throw fail("duplicate member name");
+    }
+    skipWhitespace();
+    expect(':');
+    skipWhitespace();
+    value(depth);
   }
 
   private void array(int depth) throws ProtocolException {
+    elements(depth, ']', () -> value(depth));
+  }
+
+  /** Reads the comma-separated elements of the object or array at the cursor, up to {@code close}. */
+  private void elements(int depth, char close, Element element) throws ProtocolException {
     if (depth > MAX_DEPTH) {
       throw fail("nesting deeper than " + MAX_DEPTH);
     }
-    pos++; // '['
+    pos++; // the opening bracket
     skipWhitespace();
-    if (peek() == ']') {
+    if (peek() == close) {
       pos++;
       return;
     }
     while (true) {
-      value(depth);
+      element.read();
       skipWhitespace();
       if (peek() == ',') {
         pos++;
         skipWhitespace();
       } else {
-        expect(']');
+        expect(close);
         return;
       }
     }
