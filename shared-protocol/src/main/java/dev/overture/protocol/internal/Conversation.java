@@ -367,6 +367,9 @@ public final class Conversation {
     if (turn.cancelled) {
       throw outOfOrder(ack, "the turn is cancelled");
     }
+    if (turn.truncateWords >= 0) {
+      throw outOfOrder(ack, "the turn is already truncated");
+    }
     if (ack.keptWords() < turn.keepWords || ack.keptWords() > turn.committedWords) {
       throw invalid(ack, "kept_words must be between keep_words and the committed word count");
     }
@@ -503,7 +506,9 @@ public final class Conversation {
     if (truncated.wordsHeard() != turn.truncateWords) {
       throw invalid(truncated, "words_heard must be " + turn.truncateWords);
     }
-    if (!truncated.text().equals(Words.prefix(turn.reply(), turn.truncateWords))) {
+    String reply = turn.reply();
+    if (Words.count(reply) < turn.truncateWords
+        || !truncated.text().equals(Words.prefix(reply, turn.truncateWords))) {
       throw invalid(truncated, "text must be the reply cut to words_heard words");
     }
     turn.truncatedSent = true;

@@ -19,6 +19,7 @@ import dev.overture.protocol.SessionResumed;
 import dev.overture.protocol.SessionStart;
 import dev.overture.protocol.SessionStarted;
 import dev.overture.protocol.UnknownEvent;
+import dev.overture.protocol.Words;
 import dev.overture.protocol.session.SessionPhase;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
@@ -576,6 +577,13 @@ class ConversationTest {
   }
 
   @Test
+  void ackAfterTruncateIsOutOfOrder() throws Exception {
+    establishedAndCommitted();
+    apply(rewind(2, "t1", 1), done(3, "t1", DoneStatus.FAILED), truncate(10, "t1", 4));
+    rejected(ack(11, "t1", 3), ErrorCode.OUT_OF_ORDER);
+  }
+
+  @Test
   void oneShotSessionCannotRewind() throws Exception {
     establishedAndCommitted();
     conversation.markOneShot();
@@ -707,5 +715,75 @@ class ConversationTest {
     rejected(ack(10, "t1", 9), ErrorCode.INVALID_EVENT);
     apply(ack(11, "t1", 2), delta(3, "t1", " of"));
     assertEquals("The capital of", conversation.currentReply());
+  }
+
+  /**
+   * A random walk over plausible events (mostly the next valid one, often a wrong one): whatever
+   * the order, the rules answer with a {@link ProtocolException} or accept, and never throw
+   * anything else.
+   */
+  @Test
+  void randomEventSequencesOnlyEverFailWithProtocolExceptions() throws Exception {
+    java.util.Random random = new java.util.Random(20261122L);
+    for (int run = 0; run < 1_000; run++) {
+      Conversation c = new Conversation(ProtocolLimits.defaults());
+      c.apply(start(1));
+      c.apply(started(1));
+      java.util.List<String> words = new java.util.ArrayList<>();
+      int turns = 0;
+      for (int step = 0; step < 60; step++) {
+        String turn = random.nextInt(10) == 0 ? "t" + random.nextInt(turns + 1) : "t" + turns;
+        int n = random.nextInt(4) == 0 ? random.nextInt(7) - 1 : words.size();
+        int small = random.nextInt(Math.max(1, words.size() + 2));
+        String reply = c.currentReply();
+        Event event;
+        switch (random.nextInt(22)) {
+          case 0:
+            turns++;
+            words.clear();
+            event = turnStart(1, "t" + turns);
+            break;
+          case 1: event = ping("p" + small); break;
+          case 2: event = pong("p" + small); break;
+          case 3: event = history(1, turn, new HistoryItem(Role.USER, "Hi")); break;
+          case 4: event = partial(1, turn, small, "Hi"); break;
+          case 5: event = inputFinal(1, turn, "Hi?"); break;
+          case 6:
+            event = word(1, turn, n, n == 0 ? "Hi" : " w" + n);
+            if (n == words.size()) {
+              words.add(n == 0 ? "Hi" : " w" + n);
+            }
+            break;
+          case 7:
+            int count = Math.min(small, words.size());
+            event = commit(1, turn, count, String.join("", words.subList(0, count)));
+            break;
+          case 8: event = ack(1, turn, small); break;
+          case 9: event = progress(1, turn, small); break;
+          case 10: event = cancel(1, turn); break;
+          case 11: event = truncate(1, turn, Math.min(small, Words.count(reply))); break;
+          case 12: event = accept(1, turn, n); break;
+          case 13: event = rewind(1, turn, small); break;
+          case 14: event = repair(1, turn, small); break;
+          case 15: event = delta(1, turn, random.nextBoolean() ? " more" : "s"); break;
+          case 16: event = done(1, turn, DoneStatus.values()[random.nextInt(4)]); break;
+          case 17:
+            int heard = Math.min(small, Words.count(reply));
+            event = truncated(1, turn, heard, Words.prefix(reply, heard));
+            break;
+          case 18: event = error(random.nextInt(20) == 0); break;
+          case 19: event = resume(1); break;
+          case 20: event = resumed(1); break;
+          default:
+            c.connectionLost();
+            continue;
+        }
+        try {
+          c.apply(event);
+        } catch (ProtocolException expected) {
+          // the only failure the rules may produce
+        }
+      }
+    }
   }
 }
