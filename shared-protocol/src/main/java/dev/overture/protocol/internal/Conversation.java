@@ -106,6 +106,19 @@ public final class Conversation {
     return current == null || !current.committed() ? "" : current.reply();
   }
 
+  /**
+   * The reply of turn {@code turnId} as far as this side has seen it, while the turn is tracked
+   * (the current turn, and older ones the server still owes events); else null.
+   */
+  public String reply(String turnId) {
+    for (Turn turn : turns) {
+      if (turn.id.equals(turnId)) {
+        return turn.committed() ? turn.reply() : "";
+      }
+    }
+    return null;
+  }
+
   /** The connection dropped: a started session can be resumed, anything else is over. */
   public void connectionLost() {
     pendingPings.clear();

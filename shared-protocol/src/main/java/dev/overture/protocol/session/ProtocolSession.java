@@ -115,4 +115,13 @@ public abstract sealed class ProtocolSession<O extends Event, I extends Event>
   public final String currentReply() {
     return endpoint.conversation().currentReply();
   }
+
+  /**
+   * The reply of turn {@code turnId} as far as this side has seen it, while the session still
+   * tracks the turn (the current one, and older ones the server still owes events); else null. The
+   * cloud's {@code turn.truncated} text is {@code Words.prefix(reply(turnId), wordsHeard)}.
+   */
+  public final String reply(String turnId) {
+    return endpoint.conversation().reply(turnId);
+  }
 }

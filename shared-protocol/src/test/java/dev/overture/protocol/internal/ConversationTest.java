@@ -702,6 +702,17 @@ class ConversationTest {
   }
 
   @Test
+  void replyOfAnOlderTurnIsKeptWhileTheServerOwesIt() throws Exception {
+    establishedAndCommitted();
+    apply(accept(2, "t1", 4), delta(3, "t1", " Oh."), cancel(10, "t1"), truncate(11, "t1", 5));
+    apply(turnStart(12, "t2"));
+    assertEquals("The capital is Sydney. Oh.", conversation.reply("t1"));
+    assertEquals("", conversation.reply("t2"));
+    apply(done(4, "t1", DoneStatus.CANCELLED), truncated(5, "t1", 5, "The capital is Sydney. Oh."));
+    assertNull(conversation.reply("t1"));
+  }
+
+  @Test
   void currentReplyIsEmptyBeforeTheCommit() throws Exception {
     established();
     apply(turnStart(2, "t1"), inputFinal(3, "t1", "Hi"), word(4, "t1", 0, "Sure,"));
