@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 /** Creates the {@code openai} engine when {@code overture.engine.kind=openai}. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "overture.engine.kind", havingValue = "openai")
-public class OpenAiEngineConfiguration {
+class OpenAiEngineConfiguration {
   @Bean
   ContinuationEngine openAiContinuationEngine(OpenAiEngineProperties properties) {
     return new OpenAiContinuationEngine(properties);
