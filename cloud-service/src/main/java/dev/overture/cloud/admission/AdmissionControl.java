@@ -91,6 +91,11 @@ public final class AdmissionControl {
     return waiting.size();
   }
 
+  /** Whether a turn asking now would be refused: every slot taken and the queue full. */
+  public synchronized boolean saturated() {
+    return active >= maxActive && waiting.size() >= maxQueued;
+  }
+
   /** The most turns that may hold a permit at once. */
   public int capacity() {
     return maxActive;

@@ -64,6 +64,7 @@ final class EmbeddedConversation implements EngineConversation {
     if (context == null || closed || model == null || generating()) {
       return;
     }
+    cachedAtCommit = -1; // a new context belongs to a new commit
     InferenceSession session = model.caches().pin(this);
     if (session == null) {
       return; // every cache is busy; the commit will prefill what is missing
@@ -96,41 +97,47 @@ final class EmbeddedConversation implements EngineConversation {
       sink.error(new EngineOverloadedException("every KV cache is in use"));
       return;
     }
+    OpenerScore score;
     try {
-      String opener = String.join("", words);
-      PromptRenderer prompts = model.prompts();
-      int drop = prompts.historyToDrop(context, opener, reserve(model));
-      int[] full = prompts.requireFits(prompts.reply(context, opener, drop), reserve(model));
-      int[] bare = prompts.reply(context, "", drop);
-      int common = commonPrefix(bare, full);
-      if (common == 0) {
-        sink.success(OpenerScore.unscored()); // nothing before the opener to score it against
-        return;
-      }
-      int kept = session.reusePrefix(full);
-      cachedAtCommit = Math.min(kept, common);
-      // Re-process one token at most, so that the logits before the opener are fresh.
-      int start = Math.max(0, Math.min(kept, common - 1));
-      session.rollback(start);
-      session.prefill(Arrays.copyOfRange(full, start, common));
-      int[] openerTokens = Arrays.copyOfRange(full, common, full.length);
-      float[] logProbabilities = session.scoreContinuation(openerTokens);
-      byte[][] bytes = new byte[openerTokens.length][];
-      for (int i = 0; i < openerTokens.length; i++) {
-        bytes[i] = model.tokenizer().tokenBytes(openerTokens[i]);
-      }
-      float[] means = OpenerAlignment.wordMeans(bytes, logProbabilities, words);
-      if (means == null) {
-        log.debug("conversation {}: opener tokens do not align with its words; unscored", id);
-        sink.success(OpenerScore.unscored());
-      } else {
-        sink.success(OpenerScore.of(means));
-      }
+      score = score(model, session, context, words);
     } catch (RuntimeException e) {
       sink.error(failure("scoring the opener failed", e));
+      return;
     } finally {
-      model.caches().unpin(this);
+      model.caches().unpin(this); // before the caller hears back, so that the cache is free for it
     }
+    sink.success(score);
+  }
+
+  private OpenerScore score(
+      LoadedModel model, InferenceSession session, ConversationContext context, List<String> words) {
+    String opener = String.join("", words);
+    PromptRenderer prompts = model.prompts();
+    int drop = prompts.historyToDrop(context, opener, reserve(model));
+    int[] full = prompts.requireFits(prompts.reply(context, opener, drop), reserve(model));
+    int[] bare = prompts.reply(context, "", drop);
+    int common = commonPrefix(bare, full);
+    if (common == 0) {
+      return OpenerScore.unscored(); // nothing before the opener to score it against
+    }
+    int kept = session.reusePrefix(full);
+    cachedAtCommit = Math.min(kept, common);
+    // Re-process one token at most, so that the logits before the opener are fresh.
+    int start = Math.max(0, Math.min(kept, common - 1));
+    session.rollback(start);
+    session.prefill(Arrays.copyOfRange(full, start, common));
+    int[] openerTokens = Arrays.copyOfRange(full, common, full.length);
+    float[] logProbabilities = session.scoreContinuation(openerTokens);
+    byte[][] bytes = new byte[openerTokens.length][];
+    for (int i = 0; i < openerTokens.length; i++) {
+      bytes[i] = model.tokenizer().tokenBytes(openerTokens[i]);
+    }
+    float[] means = OpenerAlignment.wordMeans(bytes, logProbabilities, words);
+    if (means == null) {
+      log.debug("conversation {}: opener tokens do not align with its words; unscored", id);
+      return OpenerScore.unscored();
+    }
+    return OpenerScore.of(means);
   }
 
   @Override
@@ -242,8 +249,12 @@ final class EmbeddedConversation implements EngineConversation {
     return new EngineOverloadedException("the embedded model is not loaded");
   }
 
+  /** A typed failure: REJECTED when the conversation does not fit the context, else FAILED. */
   static EngineFailureException failure(String what, RuntimeException e) {
+    boolean tooLong = e instanceof PromptRenderer.PromptTooLongException || e instanceof ContextFullException;
     return new EngineFailureException(
-        EngineFailureException.Kind.FAILED, what + ": " + e.getMessage(), e);
+        tooLong ? EngineFailureException.Kind.REJECTED : EngineFailureException.Kind.FAILED,
+        what + ": " + e.getMessage(),
+        e);
   }
 }

@@ -4,7 +4,7 @@ import dev.overture.cloud.engine.ContinuationEngine;
 import dev.overture.cloud.engine.EngineConversation;
 import dev.overture.lm.LanguageModel;
 import dev.overture.lm.LoadOptions;
-import dev.overture.lm.SamplingConfig;
+import dev.overture.lm.Sampler;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.kernel.KernelSelection;
 import dev.overture.lm.tokenizer.Tokenizer;
@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +38,21 @@ public final class EmbeddedEngine implements ContinuationEngine {
   private final EmbeddedProperties properties;
   private final String modelId;
   private final ExecutorService threads;
+  private final Function<LoadedModel, TokenPicker> pickers;
   private volatile LoadedModel loaded;
   private volatile Throwable loadFailure;
   private volatile boolean closed;
 
-  private EmbeddedEngine(EmbeddedProperties properties) {
+  private EmbeddedEngine(EmbeddedProperties properties, Function<LoadedModel, TokenPicker> pickers) {
     this.properties = properties;
     this.modelId = modelId(properties);
     this.threads = engineThreads(properties.engineThreads());
+    this.pickers = pickers != null ? pickers : this::sampler;
   }
 
   /** Creates the engine and starts loading its model in the background. */
   public static EmbeddedEngine start(EmbeddedProperties properties) {
-    EmbeddedEngine engine = new EmbeddedEngine(properties);
+    EmbeddedEngine engine = new EmbeddedEngine(properties, null);
     Thread loader = new Thread(engine::load, "overture-model-loader");
     loader.setDaemon(true);
     loader.start();
@@ -58,7 +61,13 @@ public final class EmbeddedEngine implements ContinuationEngine {
 
   /** Creates the engine and loads its model on the calling thread (tests, tools). */
   public static EmbeddedEngine load(EmbeddedProperties properties) throws IOException {
-    EmbeddedEngine engine = new EmbeddedEngine(properties);
+    return load(properties, null);
+  }
+
+  /** Like {@link #load(EmbeddedProperties)}, picking tokens with {@code pickers} (tests). */
+  static EmbeddedEngine load(EmbeddedProperties properties, Function<LoadedModel, TokenPicker> pickers)
+      throws IOException {
+    EmbeddedEngine engine = new EmbeddedEngine(properties, pickers);
     engine.load();
     if (engine.loadFailure != null) {
       engine.close();
@@ -153,8 +162,13 @@ public final class EmbeddedEngine implements ContinuationEngine {
     return threads;
   }
 
-  SamplingConfig sampling() {
-    return properties.sampling().config();
+  /** A fresh token picker for one reply. */
+  TokenPicker picker(LoadedModel model) {
+    return pickers.apply(model);
+  }
+
+  private TokenPicker sampler(LoadedModel model) {
+    return new Sampler(properties.sampling().config(), model.tokenizer().vocabSize())::sample;
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.EngineOverloadedException;
 import dev.overture.cloud.engine.SeamlessJoin;
 import dev.overture.lm.InferenceSession;
-import dev.overture.lm.Sampler;
 import dev.overture.lm.Utf8Assembler;
 import dev.overture.lm.WordStreamer;
 import java.util.Arrays;
@@ -34,7 +33,7 @@ final class Generation {
   // Touched only by the conversation's tasks.
   private LoadedModel model;
   private InferenceSession session;
-  private Sampler sampler;
+  private TokenPicker picker;
   private int[] history;
   private int historyLength;
   private float[] maskedLogits;
@@ -80,10 +79,11 @@ final class Generation {
       int kept = session.reusePrefix(prompt);
       session.prefill(Arrays.copyOfRange(prompt, kept, prompt.length));
       promptTokens = prompt.length;
-      cachedTokens = Math.min(cachedAtCommit >= 0 ? cachedAtCommit : kept, prompt.length);
+      // What the commit found cached, unless the cache was lost since (evicted): then what is left.
+      cachedTokens = Math.min(cachedAtCommit >= 0 ? Math.min(cachedAtCommit, kept) : kept, prompt.length);
       history = Arrays.copyOf(prompt, session.contextLength());
       historyLength = prompt.length;
-      sampler = new Sampler(conversation.engine().sampling(), model.tokenizer().vocabSize());
+      picker = conversation.engine().picker(model);
       conversation.schedule(this::step);
     } catch (RuntimeException e) {
       fail(EmbeddedConversation.failure("prefilling the reply failed", e));
@@ -104,7 +104,7 @@ final class Generation {
         complete();
         return;
       }
-      int token = sampler.sample(firstTokenLogits(), history, historyLength);
+      int token = picker.pick(firstTokenLogits(), history, historyLength);
       if (model.tokens().stops(token)) {
         complete();
         return;

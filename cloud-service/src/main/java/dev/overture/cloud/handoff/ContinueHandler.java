@@ -10,6 +10,7 @@ import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.codec.EventCodec;
 import dev.overture.protocol.jackson3.Jackson3Binding;
 import dev.overture.protocol.session.CloudSession;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -47,7 +48,17 @@ final class ContinueHandler {
   Mono<ServerResponse> handle(ServerRequest request) {
     String apiKeyId = (String) request.attribute(ApiKeyFilter.API_KEY_ID).orElse("anonymous");
     int limit = codec.limits().maxFrameBytes();
-    boolean sse = request.headers().accept().stream().anyMatch(MediaType.TEXT_EVENT_STREAM::isCompatibleWith);
+    List<MediaType> accepted = request.headers().accept();
+    boolean sse = accepted.stream().anyMatch(type -> type.includes(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());
+    if (!accepted.isEmpty() && accepted.stream().noneMatch(ContinueHandler::producible)) {
+      return error(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_EVENT,
+          "responses are application/x-ndjson or text/event-stream");
+    }
+    if (sessions.draining() || !sessions.engine().ready() || sessions.admission().saturated()) {
+      String why = sessions.draining() ? "the service is shutting down"
+          : !sessions.engine().ready() ? "the model is not loaded yet" : "every engine slot and queue place is taken";
+      return error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.OVERLOADED, why);
+    }
     return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
         .map(ContinueHandler::bytes)
         .defaultIfEmpty(new byte[0])
@@ -84,16 +95,22 @@ final class ContinueHandler {
           .contentType(MediaType.TEXT_EVENT_STREAM)
           .body(
               frames.map(
-                  frame ->
-                      ServerSentEvent.builder(frame.text())
-                          .event(eventType(frame))
-                          .id(Long.toString(frame.event().seq()))
-                          .build()),
+                  frame -> {
+                    ServerSentEvent.Builder<String> event =
+                        ServerSentEvent.builder(frame.text()).event(eventType(frame));
+                    long seq = frame.event().seq();
+                    return (seq > 0 ? event.id(Long.toString(seq)) : event).build(); // ids: numbered events only
+                  }),
               ServerSentEvent.class);
     }
     return ServerResponse.ok()
         .contentType(MediaType.APPLICATION_NDJSON)
         .body(frames.map(frame -> frame.text() + "\n"), String.class);
+  }
+
+  private static boolean producible(MediaType accepted) {
+    return accepted.isCompatibleWith(MediaType.APPLICATION_NDJSON)
+        || accepted.isCompatibleWith(MediaType.TEXT_EVENT_STREAM);
   }
 
   /** The wire type, as the protocol's records declare it for the JSON bindings. */

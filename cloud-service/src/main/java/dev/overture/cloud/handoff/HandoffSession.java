@@ -132,19 +132,12 @@ final class HandoffSession {
     post(() -> receive(from, frame));
   }
 
-  /** A frame larger than the limit arrived; it was not read. */
-  void frameTooLarge(Connection from, int bytes) {
+  /** The transport refused a frame before reading it (too large, binary). */
+  void refuse(Connection from, ProtocolException failure) {
     post(
         () -> {
           attach(from);
-          reject(
-              new ProtocolException(
-                  ErrorCode.FRAME_TOO_LARGE,
-                  "frame of " + bytes + " bytes exceeds max_frame_bytes " + protocol.limits().maxFrameBytes(),
-                  true,
-                  null,
-                  -1),
-              null);
+          reject(failure, null);
         });
   }
 
@@ -349,9 +342,9 @@ final class HandoffSession {
       return;
     }
     history.add(new HistoryItem(Role.USER, finished.finalText));
-    String heard = finished.heardReply();
-    if (!heard.isEmpty()) {
-      history.add(new HistoryItem(Role.ASSISTANT, heard));
+    String reply = finished.historyText();
+    if (Words.count(reply) > 0) {
+      history.add(new HistoryItem(Role.ASSISTANT, reply));
     }
     while (history.size() > sessions.limits().maxHistoryItems()) {
       history.remove(0);
@@ -552,14 +545,18 @@ final class HandoffSession {
   }
 
   private void fail(Turn failed, ErrorCode code, String message) {
-    if (!failed.finished()) {
-      done(failed, DoneStatus.FAILED, new Failure(code, shorten(message)));
+    if (failed.finished()) {
+      return;
     }
+    String text = shorten(message);
+    if (oneShot) { // over HTTP a failure after the status line is an error event, then the done
+      deliver(new ErrorEvent(nextEventId(), 0, code, text, false, null));
+    }
+    done(failed, DoneStatus.FAILED, new Failure(code, text));
   }
 
   private void done(Turn ended, DoneStatus status, Failure failure) {
     ended.stage = Turn.Stage.DONE;
-    ended.doneStatus = status;
     ended.release();
     String eventId = nextEventId();
     Usage usage = ended.usage();

@@ -3,7 +3,6 @@ package dev.overture.cloud.handoff;
 import dev.overture.cloud.security.ApiKeyFilter;
 import dev.overture.protocol.ProtocolLimits;
 import java.time.Duration;
-import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
@@ -48,7 +47,7 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
     Mono<Void> output =
         socket
             .send(connection.outbound())
-            .then(Mono.defer(() -> socket.isOpen() ? socket.close(CloseStatus.NORMAL) : Mono.empty()));
+            .then(Mono.defer(() -> socket.isOpen() ? socket.close(connection.closeStatus()) : Mono.empty()));
     return Mono.when(input, output);
   }
 }

@@ -2,10 +2,8 @@ package dev.overture.cloud.handoff;
 
 import dev.overture.cloud.admission.Permit;
 import dev.overture.cloud.engine.ConversationContext;
-import dev.overture.protocol.DoneStatus;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.Usage;
-import dev.overture.protocol.Words;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.Disposable;
@@ -45,7 +43,6 @@ final class Turn {
   final StringBuilder continuation = new StringBuilder();
   int wordsHeard;
   String truncatedText;
-  DoneStatus doneStatus;
   int maxTokens;
   Permit permit;
   Disposable work;
@@ -88,16 +85,13 @@ final class Turn {
     return openerText(keptWords >= 0 ? keptWords : committed) + continuation;
   }
 
-  /** What the user heard of the reply, for the history of later turns. */
-  String heardReply() {
-    if (truncatedText != null) {
-      return truncatedText;
-    }
-    String reply = reply();
-    if (doneStatus == DoneStatus.COMPLETED || doneStatus == DoneStatus.TRUNCATED) {
-      return reply;
-    }
-    return Words.prefix(reply, Math.min(wordsHeard, Words.count(reply)));
+  /**
+   * The reply as the session history keeps it (protocol section 4): the truncated text after a
+   * {@code turn.truncate}, else the whole reply, also of a failed or cancelled turn (its words
+   * were spoken).
+   */
+  String historyText() {
+    return truncatedText != null ? truncatedText : reply();
   }
 
   ConversationContext context(List<HistoryItem> history) {

@@ -1,9 +1,14 @@
 package dev.overture.cloud.handoff;
 
+import dev.overture.protocol.ErrorCode;
+import dev.overture.protocol.ErrorEvent;
+import dev.overture.protocol.GoAway;
+import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.ServerEvent;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
@@ -12,7 +17,9 @@ import reactor.core.publisher.Sinks;
 /**
  * One WebSocket under a handoff session. Inbound messages are size-checked and copied on the
  * Netty thread, then handed to the session's pipeline; outbound frames wait in a bounded queue
- * that Netty drains as the socket becomes writable.
+ * that Netty drains as the socket becomes writable. The close code follows the protocol: 1000
+ * normally, 1001 after {@code session.go_away}, 1007 after {@code malformed_json}, 1009 after
+ * {@code frame_too_large}, 1008 after any other fatal error.
  */
 final class WebSocketConnection implements Connection {
 
@@ -28,6 +35,8 @@ final class WebSocketConnection implements Connection {
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile HandoffSession session;
   private boolean finished; // guarded by this
+  private boolean wentAway; // guarded by this
+  private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
 
   WebSocketConnection(WebSocketSession socket, HandoffSessions sessions, String apiKeyId, int maxFrameBytes, int capacity) {
     this.socket = socket;
@@ -50,8 +59,12 @@ final class WebSocketConnection implements Connection {
     }
     DataBuffer payload = message.getPayload();
     int size = payload.readableByteCount();
-    if (size > maxFrameBytes) {
-      sessionFor(null).frameTooLarge(this, size); // refused unread
+    if (message.getType() == WebSocketMessage.Type.BINARY) {
+      sessionFor(null).refuse(this, fatal(ErrorCode.MALFORMED_JSON, "binary messages are not used; frames are text"));
+      return;
+    }
+    if (size > maxFrameBytes) { // refused unread
+      sessionFor(null).refuse(this, fatal(ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes exceeds max_frame_bytes"));
       return;
     }
     byte[] frame = new byte[size];
@@ -70,6 +83,15 @@ final class WebSocketConnection implements Connection {
       session = target;
     }
     return target;
+  }
+
+  private static ProtocolException fatal(ErrorCode code, String message) {
+    return new ProtocolException(code, message, true, null, -1);
+  }
+
+  /** How the socket is closed once the outbound queue is drained. */
+  CloseStatus closeStatus() {
+    return closeStatus;
   }
 
   /** Called every ping interval: closes an idle connection, else pings the client. */
@@ -110,6 +132,7 @@ final class WebSocketConnection implements Connection {
       return false;
     }
     outbound.tryEmitNext(socket.textMessage(frame));
+    wentAway |= event instanceof GoAway;
     return true;
   }
 
@@ -119,9 +142,21 @@ final class WebSocketConnection implements Connection {
       return;
     }
     finished = true;
+    closeStatus = closeStatusAfter(event);
     if (frame != null) {
       outbound.tryEmitNext(socket.textMessage(frame));
     }
     outbound.tryEmitComplete();
+  }
+
+  private CloseStatus closeStatusAfter(ServerEvent last) {
+    if (last instanceof ErrorEvent error && error.fatal()) {
+      return switch (error.code()) {
+        case MALFORMED_JSON -> CloseStatus.BAD_DATA;
+        case FRAME_TOO_LARGE -> CloseStatus.TOO_BIG_TO_PROCESS;
+        default -> CloseStatus.POLICY_VIOLATION;
+      };
+    }
+    return wentAway ? CloseStatus.GOING_AWAY : CloseStatus.NORMAL;
   }
 }

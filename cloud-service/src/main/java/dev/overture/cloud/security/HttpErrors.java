@@ -1,6 +1,9 @@
 package dev.overture.cloud.security;
 
 import dev.overture.protocol.ErrorCode;
+import dev.overture.protocol.ErrorEvent;
+import dev.overture.protocol.ProtocolException;
+import dev.overture.protocol.codec.EventCodec;
 import dev.overture.protocol.codec.JsonBindingException;
 import dev.overture.protocol.jackson3.Jackson3Binding;
 import java.nio.charset.StandardCharsets;
@@ -12,25 +15,35 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Typed JSON errors for HTTP: {@code {"error": {"code": "rate_limited", "message": "..."}}}, the
- * code being the handoff protocol's, in the shape OpenAI-compatible clients also read.
+ * Typed JSON errors for HTTP. The body is one protocol {@code error} event (protocol section 9:
+ * "a request rejected before streaming gets an HTTP status with one error event"), which also
+ * carries an OpenAI-style {@code error} object so that OpenAI-compatible clients read it too:
+ *
+ * <pre>{"type":"error","event_id":"http","seq":0,"code":"rate_limited","message":"...","fatal":true,
+ *  "error":{"code":"rate_limited","message":"...","type":"rate_limited"}}</pre>
  */
 public final class HttpErrors {
 
   private static final Jackson3Binding JSON = new Jackson3Binding();
+  private static final EventCodec CODEC = new EventCodec(JSON);
 
   private HttpErrors() {}
 
   /** The error body for {@code code} and {@code message}. */
   public static String body(ErrorCode code, String message) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", code.wireName());
-    error.put("message", message);
-    error.put("type", code.wireName());
+    ErrorEvent event =
+        ErrorEvent.of("http", new ProtocolException(code, message, true, null, -1));
     try {
-      return JSON.write(Map.of("error", error));
-    } catch (JsonBindingException e) {
-      throw new IllegalStateException("a map of strings always serializes", e);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> members = (Map<String, Object>) JSON.read(CODEC.encode(event), Object.class);
+      Map<String, Object> openAi = new LinkedHashMap<>();
+      openAi.put("code", code.wireName());
+      openAi.put("message", event.message());
+      openAi.put("type", code.wireName());
+      members.put("error", openAi);
+      return JSON.write(members);
+    } catch (ProtocolException | JsonBindingException e) {
+      throw new IllegalStateException("an error event always encodes", e);
     }
   }
 
