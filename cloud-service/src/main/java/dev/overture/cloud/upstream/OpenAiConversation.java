@@ -39,8 +39,8 @@ final class OpenAiConversation implements EngineConversation {
   }
 
   /**
-   * Streams the upstream's continuation of {@code request.assistantPrefix()}, joined by {@link
-   * ContinuationJoin}. Closing the conversation ends a reply in flight (and its upstream request).
+   * Streams the upstream's continuation of {@code request.assistantPrefix()}, joined onto it (see
+   * {@link UpstreamReply}). Closing the conversation ends a reply in flight (and its upstream request).
    */
   @Override
   public Flux<ContinuationChunk> continueReply(ContinuationRequest request) {

@@ -57,7 +57,7 @@ public record OpenAiEngineProperties(
      * Only end the messages with the assistant's prefix and send no extra fields: llama.cpp's
      * server continues a trailing assistant message by itself ("prefill"), as do hosted APIs with
      * assistant prefill. A server that ignores the prefix starts a new message; {@link
-     * ContinuationJoin} removes a restated prefix.
+     * RestatedPrefix} removes a restated prefix.
      */
     TRAILING_ASSISTANT
   }

@@ -2,6 +2,7 @@ package dev.overture.cloud.upstream;
 
 import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.EngineFailureException;
+import dev.overture.cloud.engine.SeamlessJoin;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SynchronousSink;
@@ -9,7 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The state of one streamed reply: turns upstream events into {@link ContinuationChunk}s joined
- * onto the prefix, counts tokens, and notices a stream that ends without {@code [DONE]}.
+ * onto the prefix ({@link RestatedPrefix}, then {@link SeamlessJoin}), counts tokens, and notices a
+ * stream that ends without {@code [DONE]}.
  *
  * <p>Token counts are the upstream's {@code usage} once it sent one (the last chunk, with {@code
  * stream_options.include_usage}); until then the prompt count is 0 and the completion count is the
@@ -19,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * thread, hence volatile.
  */
 final class UpstreamReply {
-  private final ContinuationJoin join;
+  private final RestatedPrefix restated;
+  private final SeamlessJoin join;
   private final JsonMapper json;
   private volatile boolean anyEvent;
   private boolean done;
@@ -31,7 +34,8 @@ final class UpstreamReply {
   private int emittedCompletionTokens = -1;
 
   UpstreamReply(String assistantPrefix, JsonMapper json) {
-    this.join = new ContinuationJoin(assistantPrefix);
+    this.restated = new RestatedPrefix(assistantPrefix);
+    this.join = new SeamlessJoin(assistantPrefix);
     this.json = json;
   }
 
@@ -70,7 +74,7 @@ final class UpstreamReply {
       promptTokens = chunk.promptTokens();
       completionTokens = chunk.completionTokens();
     }
-    String text = chunk.content().isEmpty() ? "" : join.accept(chunk.content());
+    String text = chunk.content().isEmpty() ? "" : join.accept(restated.accept(chunk.content()));
     if (!text.isEmpty()) {
       sink.next(emit(text));
     }
@@ -82,7 +86,7 @@ final class UpstreamReply {
       return Flux.error(new EngineFailureException(
           EngineFailureException.Kind.FAILED, "upstream stream ended before [DONE]"));
     }
-    String rest = join.finish();
+    String rest = join.accept(restated.finish()) + join.finish();
     if (rest.isEmpty() && emittedPromptTokens == promptTokens && emittedCompletionTokens == completionTokens) {
       return Flux.empty();
     }
