@@ -218,7 +218,7 @@ final class HandoffSession {
     }
     Connection previous = connection;
     connection = from;
-    rateLimiter = new EventRateLimiter(protocol.limits().maxEventsPerSecond());
+    rateLimiter = new EventRateLimiter(sessions.limits().maxEventsPerSecond());
     if (previous != null) {
       // A resume that beats the detection of the drop: the new connection wins.
       previous.finish(null, null);

@@ -9,10 +9,11 @@ import dev.overture.cloud.engine.OpenerScore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,7 +29,7 @@ public final class PuppetEngine implements ContinuationEngine {
 
   private final Queue<Score> scores = new ConcurrentLinkedQueue<>();
   private final Queue<Reply> replies = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger openConversations = new AtomicInteger();
+  private final Set<String> openConversations = ConcurrentHashMap.newKeySet();
   private final AtomicReference<ConversationContext> lastContext = new AtomicReference<>();
   private volatile boolean ready = true;
 
@@ -57,9 +58,9 @@ public final class PuppetEngine implements ContinuationEngine {
     return reply;
   }
 
-  /** Conversations opened and not yet closed. */
-  public int openConversations() {
-    return openConversations.get();
+  /** Whether the conversation with this id (the session id) is open. */
+  public boolean isOpen(String conversationId) {
+    return openConversations.contains(conversationId);
   }
 
   /** The context of the last {@code updateContext}. */
@@ -84,7 +85,7 @@ public final class PuppetEngine implements ContinuationEngine {
 
   @Override
   public EngineConversation open(String conversationId) {
-    openConversations.incrementAndGet();
+    openConversations.add(conversationId);
     return new EngineConversation() {
       private boolean closed;
 
@@ -118,7 +119,7 @@ public final class PuppetEngine implements ContinuationEngine {
       public synchronized void close() {
         if (!closed) {
           closed = true;
-          openConversations.decrementAndGet();
+          openConversations.remove(conversationId);
         }
       }
     };

@@ -1,0 +1,265 @@
+package dev.overture.cloud.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.overture.cloud.admission.AdmissionControl;
+import dev.overture.cloud.engine.ContinuationRequest;
+import dev.overture.cloud.engine.EngineFailureException;
+import dev.overture.cloud.testing.Device;
+import dev.overture.cloud.testing.HandoffServiceTest;
+import dev.overture.cloud.testing.PuppetEngine;
+import dev.overture.cloud.testing.WsClient;
+import dev.overture.protocol.HistoryItem;
+import dev.overture.protocol.Role;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Turns over the WebSocket: verdicts, continuation, cancel, failures, overload, history. */
+@HandoffServiceTest
+class HandoffTurnsTest {
+
+  private static final List<String> OPENER = List.of("The", " capital", " is", " Sydney.");
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @LocalServerPort int port;
+  @Autowired PuppetEngine puppet;
+  @Autowired AdmissionControl admission;
+
+  private final List<WsClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void reset() {
+    puppet.reset();
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(WsClient::close);
+  }
+
+  @Test
+  void anOpenerWithoutBadWordsIsAcceptedAndContinuedAfterItsLastWord() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    puppet.expectScore().complete(-1f, -2f, -1f, -3f);
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("word_count", 4);
+    assertThat(reply.request(WAIT).assistantPrefix()).isEqualTo("The capital is Sydney.");
+    reply.emit(" Or so I thought.").complete();
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta").containsEntry("text", " Or so I thought.");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "completed");
+  }
+
+  @Test
+  void aBadWordNotYetSpokenIsRewoundAndTheContinuationFollowsTheKeptWords() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    puppet.expectScore().complete(-1f, -2f, -1f, -30f);
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    assertThat(client.nextEvent()).containsEntry("type", "opener.rewind").containsEntry("keep_words", 3);
+    client.send(device.ack("t1", 3));
+    assertThat(reply.request(WAIT).assistantPrefix()).isEqualTo("The capital is");
+    reply.emit(" Canberra.").complete();
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta").containsEntry("text", " Canberra.");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "completed");
+  }
+
+  @Test
+  void aBadWordAlreadySpokenIsRepairedWithTheBridgeFirst() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    PuppetEngine.Score score = puppet.expectScore();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    client.send(device.progress("t1", 4));
+    device.sync(client);
+    score.complete(-1f, -2f, -1f, -30f);
+    assertThat(client.nextEvent()).containsEntry("type", "opener.repair").containsEntry("after_words", 4);
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta").containsEntry("text", HandoffServiceTest.BRIDGE);
+    assertThat(reply.request(WAIT).assistantPrefix()).isEqualTo("The capital is Sydney." + HandoffServiceTest.BRIDGE);
+  }
+
+  @Test
+  void anOpenerTheEngineCannotScoreIsAccepted() {
+    puppet.expectScore().unscored();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("word_count", 4);
+  }
+
+  @Test
+  void theContextIsStreamedToTheEngineAsTheUserSpeaks() throws Exception {
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    client.send(device.turnStart("t1"));
+    client.send(device.partial("t1", 1, "Do you"));
+    device.sync(client);
+    assertThat(puppet.lastContext().userText()).isEqualTo("Do you");
+    client.send(device.partial("t1", 2, "Do you like"));
+    client.send(device.inputFinal("t1", "Do you like music?"));
+    device.sync(client);
+    assertThat(puppet.lastContext().userText()).isEqualTo("Do you like music?");
+  }
+
+  @Test
+  void cancellingMidStreamStopsTheEngineAndEndsTheTurnCancelled() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.request(WAIT);
+    reply.emit(" upon");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
+    client.send(device.cancel("t1"));
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
+    assertThat(reply.cancelledWithin(WAIT)).isTrue();
+    assertThat(admission.active()).isZero();
+  }
+
+  @Test
+  void aClientThatVanishesMidStreamHasItsEngineWorkStoppedAndFreed() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    String session = (String) device.open(client).get("session_id");
+    assertThat(puppet.isOpen(session)).isTrue();
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.request(WAIT);
+    reply.emit(" upon");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
+    client.vanish();
+    // The session stays resumable for the resume window (1 s here), then everything is freed.
+    assertThat(reply.cancelledWithin(WAIT)).isTrue();
+    awaitTrue(() -> admission.active() == 0 && !puppet.isOpen(session));
+  }
+
+  @Test
+  void anEngineFailureMidStreamEndsTheTurnFailedWithEngineFailed() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.request(WAIT);
+    reply.emit(" upon");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
+    reply.fail(new EngineFailureException(EngineFailureException.Kind.FAILED, "the model fell over"));
+    Map<String, Object> done = client.nextEvent();
+    assertThat(done).containsEntry("type", "continuation.done").containsEntry("status", "failed");
+    assertThat(done.get("failure")).isEqualTo(Map.of("code", "engine_failed", "message", "the model fell over"));
+  }
+
+  @Test
+  void aCommitFindingEverySlotAndQueuePlaceTakenFailsAtOnceAsOverloaded() throws Exception {
+    List<PuppetEngine.Reply> hanging = List.of(puppet.expectReply(), puppet.expectReply(), puppet.expectReply());
+    for (int i = 0; i < 3; i++) { // two slots and one queue place
+      WsClient busy = connect();
+      Device device = new Device();
+      device.open(busy);
+      device.committedTurn(busy, "t1", "Tell me a story.", List.of("Once"));
+    }
+    awaitTrue(() -> admission.active() == 2 && admission.queued() == 1);
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    Map<String, Object> done = client.nextEvent();
+    assertThat(done).containsEntry("type", "continuation.done").containsEntry("status", "failed");
+    assertThat(((Map<?, ?>) done.get("failure")).get("code")).isEqualTo("overloaded");
+    hanging.forEach(PuppetEngine.Reply::complete);
+  }
+
+  @Test
+  void aCommitBeforeTheModelIsLoadedFailsAsOverloaded() {
+    puppet.ready(false);
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    Map<String, Object> done = client.nextEvent();
+    assertThat(done).containsEntry("type", "continuation.done").containsEntry("status", "failed");
+    assertThat(((Map<?, ?>) done.get("failure")).get("code")).isEqualTo("overloaded");
+  }
+
+  @Test
+  void theNextTurnSeesOnlyTheWordsTheUserHeard() throws Exception {
+    PuppetEngine.Reply first = puppet.expectReply();
+    PuppetEngine.Reply second = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me about the Moon landing.", List.of("In", " July"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    first.request(WAIT);
+    first.emit(" 1969, Apollo").emit(" 11 landed.");
+    client.nextEvent();
+    client.nextEvent();
+    client.send(device.cancel("t1"));
+    client.send(device.truncate("t1", 3));
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
+    assertThat(client.nextEvent()).containsEntry("type", "turn.truncated").containsEntry("text", "In July 1969,");
+    device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
+    ContinuationRequest request = second.request(WAIT);
+    assertThat(request.context().history())
+        .containsExactly(
+            new HistoryItem(Role.USER, "Tell me about the Moon landing."),
+            new HistoryItem(Role.ASSISTANT, "In July 1969,"));
+    assertThat(request.context().userText()).isEqualTo("Who walked first?");
+  }
+
+  @Test
+  void eventsBeyondTheRateLimitAreRefusedAndTheSessionGoesOn() throws Exception {
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    for (int i = 0; i < 80; i++) { // 50 per second allowed here
+      client.send(device.ping("burst-" + i));
+    }
+    int limited = 0;
+    for (int i = 0; i < 80; i++) {
+      Map<String, Object> event = client.nextEvent();
+      if ("error".equals(event.get("type"))) {
+        assertThat(event).containsEntry("code", "rate_limited").containsEntry("fatal", false);
+        limited++;
+      }
+    }
+    assertThat(limited).isPositive();
+    Thread.sleep(1100);
+    device.sync(client);
+  }
+
+  private WsClient connect() {
+    WsClient client = WsClient.connect(port, HandoffServiceTest.KEY);
+    clients.add(client);
+    return client;
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + WAIT);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
