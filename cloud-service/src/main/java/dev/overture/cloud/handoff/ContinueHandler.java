@@ -2,7 +2,6 @@ package dev.overture.cloud.handoff;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.overture.cloud.metrics.HandoffMetrics;
-import dev.overture.cloud.security.ApiKeyFilter;
 import dev.overture.cloud.security.HttpErrors;
 import dev.overture.protocol.ContinueRequest;
 import dev.overture.protocol.ErrorCode;
@@ -10,6 +9,7 @@ import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.codec.EventCodec;
 import dev.overture.protocol.jackson3.Jackson3Binding;
 import dev.overture.protocol.session.CloudSession;
+import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -46,7 +46,10 @@ final class ContinueHandler {
   }
 
   Mono<ServerResponse> handle(ServerRequest request) {
-    String apiKeyId = (String) request.attribute(ApiKeyFilter.API_KEY_ID).orElse("anonymous");
+    return request.principal().map(Principal::getName).defaultIfEmpty("anonymous").flatMap(apiKeyId -> handle(request, apiKeyId));
+  }
+
+  private Mono<ServerResponse> handle(ServerRequest request, String apiKeyId) {
     int limit = codec.limits().maxFrameBytes();
     List<MediaType> accepted = request.headers().accept();
     boolean sse = accepted.stream().anyMatch(type -> type.includes(MediaType.TEXT_EVENT_STREAM) && !type.isWildcardType());

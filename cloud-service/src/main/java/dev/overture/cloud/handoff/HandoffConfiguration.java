@@ -1,7 +1,6 @@
 package dev.overture.cloud.handoff;
 
 import dev.overture.cloud.metrics.HandoffMetrics;
-import dev.overture.cloud.security.ApiKeyFilter;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,19 +40,15 @@ class HandoffConfiguration implements WebFluxConfigurer {
   /**
    * Netty assembles fragmented WebSocket messages up to {@code transport-max-frame-bytes} (above it
    * the transport closes with 1009), so that frames between the protocol limit and that size still
-   * get a typed {@code frame_too_large}; Netty answers pings itself; the caller's key id travels
-   * from the upgrade request into the session.
+   * get a typed {@code frame_too_large}; Netty answers pings itself.
    */
   @Override
   public WebSocketService getWebSocketService() {
-    HandshakeWebSocketService service =
-        new HandshakeWebSocketService(
-            new ReactorNettyRequestUpgradeStrategy(
-                () ->
-                    WebsocketServerSpec.builder()
-                        .maxFramePayloadLength(properties.transportMaxFrameBytes())
-                        .handlePing(false)));
-    service.setSessionAttributePredicate(ApiKeyFilter.API_KEY_ID::equals);
-    return service;
+    return new HandshakeWebSocketService(
+        new ReactorNettyRequestUpgradeStrategy(
+            () ->
+                WebsocketServerSpec.builder()
+                    .maxFramePayloadLength(properties.transportMaxFrameBytes())
+                    .handlePing(false)));
   }
 }

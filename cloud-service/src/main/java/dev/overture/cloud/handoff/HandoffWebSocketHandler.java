@@ -1,7 +1,7 @@
 package dev.overture.cloud.handoff;
 
-import dev.overture.cloud.security.ApiKeyFilter;
 import dev.overture.protocol.ProtocolLimits;
+import java.security.Principal;
 import java.time.Duration;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -26,7 +26,16 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession socket) {
-    String apiKeyId = (String) socket.getAttributes().getOrDefault(ApiKeyFilter.API_KEY_ID, "anonymous");
+    // The API key filter made the caller's key id the principal of the upgrade request.
+    return socket
+        .getHandshakeInfo()
+        .getPrincipal()
+        .map(Principal::getName)
+        .defaultIfEmpty("anonymous")
+        .flatMap(apiKeyId -> handle(socket, apiKeyId));
+  }
+
+  private Mono<Void> handle(WebSocketSession socket, String apiKeyId) {
     // Before session.started the default limits apply, afterwards ours: refuse what exceeds both.
     int maxFrameBytes = Math.max(properties.maxFrameBytes(), ProtocolLimits.defaults().maxFrameBytes());
     WebSocketConnection connection =

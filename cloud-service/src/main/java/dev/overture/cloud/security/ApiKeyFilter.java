@@ -2,6 +2,7 @@ package dev.overture.cloud.security;
 
 import dev.overture.cloud.metrics.HandoffMetrics;
 import dev.overture.protocol.ErrorCode;
+import java.security.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -20,14 +21,12 @@ import reactor.core.publisher.Mono;
  * any other work: a body larger than {@code max-request-bytes} ({@code Content-Length}) gets 413,
  * a missing or unknown bearer key 401, a key over its rate 429 with {@code Retry-After}; each with
  * a typed JSON error. Other paths (Actuator's health and Prometheus endpoints) pass untouched.
- * The key's id (never the key) is left in the exchange attribute {@link #API_KEY_ID}.
+ * The key's id (never the key) becomes the exchange's principal name, which the WebSocket
+ * handshake carries into the socket ({@code HandshakeInfo.getPrincipal()}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public final class ApiKeyFilter implements WebFilter {
-
-  /** The exchange (and WebSocket session) attribute holding the caller's key id. */
-  public static final String API_KEY_ID = "overture.apiKeyId";
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
   private static final String BEARER = "Bearer ";
@@ -75,8 +74,8 @@ public final class ApiKeyFilter implements WebFilter {
       return refuse(exchange, HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED,
           "request rate of this API key exceeded");
     }
-    exchange.getAttributes().put(API_KEY_ID, keyId);
-    return chain.filter(exchange);
+    Principal caller = () -> keyId;
+    return chain.filter(exchange.mutate().principal(Mono.just(caller)).build());
   }
 
   private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, ErrorCode code, String message) {

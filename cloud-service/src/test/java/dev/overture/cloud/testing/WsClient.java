@@ -135,7 +135,7 @@ public final class WsClient implements AutoCloseable {
     outbox.tryEmitComplete();
     WebSocketSession socket = session.getNow(null);
     if (socket != null && socket.isOpen()) {
-      socket.close().block(WAIT);
+      socket.close().onErrorResume(e -> Mono.empty()).block(WAIT); // the server may have closed it
     }
     connection.dispose();
   }
