@@ -53,6 +53,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.springframework.boot.WebApplicationType;
@@ -241,8 +242,10 @@ final class BenchServiceCommand implements Callable<Integer> {
           .flatMap(tick -> session.connect(http, port))
           .subscribe(done -> {}, session::connectionFailed, session::connectionClosed));
     }
+    Thread probe = Thread.ofPlatform().daemon().name("bench-hiccups").start(() -> probeHiccups(results));
     boolean inTime = finished.await(durationSeconds, TimeUnit.SECONDS);
     results.wallNanos = System.nanoTime() - t0;
+    probe.interrupt();
     if (!inTime) {
       for (LoadSession session : all) {
         session.fail("duration cap of " + durationSeconds + " s reached");
@@ -252,6 +255,19 @@ final class BenchServiceCommand implements Callable<Integer> {
     loops.disposeLater().block(Duration.ofSeconds(5));
     timers.dispose();
     return results;
+  }
+
+  /**
+   * Measures how late this machine wakes a thread that sleeps 1 ms (as jHiccup does), for as long
+   * as the load runs: the stalls every latency above also suffers (CPU contention, GC, the OS).
+   */
+  private static void probeHiccups(Results results) {
+    long sleep = TimeUnit.MILLISECONDS.toNanos(1);
+    while (!Thread.currentThread().isInterrupted()) {
+      long before = System.nanoTime();
+      LockSupport.parkNanos(sleep);
+      results.recordHiccup(System.nanoTime() - before - sleep);
+    }
   }
 
   /** One device: connects, starts the session, runs the turns on schedule, checks every frame. */
@@ -447,6 +463,7 @@ final class BenchServiceCommand implements Callable<Integer> {
     final Histogram overheadFromSend = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     final Histogram commitToDelta = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     final Histogram engineTime = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    final Histogram hiccups = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     final LongAdder lost = new LongAdder();
     final LongAdder misordered = new LongAdder();
     final LongAdder turnsCompleted = new LongAdder();
@@ -473,6 +490,10 @@ final class BenchServiceCommand implements Callable<Integer> {
       overheadFromSend.recordValue(micros(Math.max(0, sinceSent - engineNanos)));
       commitToDelta.recordValue(micros(sinceIntended));
       engineTime.recordValue(micros(engineNanos));
+    }
+
+    synchronized void recordHiccup(long nanos) {
+      hiccups.recordValue(micros(nanos));
     }
 
     synchronized void errorEvent(ErrorCode code) {
@@ -523,6 +544,9 @@ final class BenchServiceCommand implements Callable<Integer> {
         }
         rows.add(row("server-side commit to first delta p50/p90/p99 ms", server.toString(), "", ""));
       }
+      rows.add(row("platform hiccup (1 ms sleep overshoot) p50 / p99 / max ms",
+          ms(r.hiccups.getValueAtPercentile(50)) + " / " + ms(r.hiccups.getValueAtPercentile(99)) + " / "
+              + ms(r.hiccups.getMaxValue()), "", ""));
       rows.add(row("wall time s", String.format(Locale.ROOT, "%.1f", r.wallNanos / 1e9), "", ""));
       printTable(out, rows);
       out.printf(Locale.ROOT, "%noverhead = (first continuation.delta received - intended commit time) - engine time "
