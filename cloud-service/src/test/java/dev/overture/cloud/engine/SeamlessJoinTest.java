@@ -1,0 +1,78 @@
+package dev.overture.cloud.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SeamlessJoinTest {
+
+  private static String join(String prefix, String... pieces) {
+    SeamlessJoin join = new SeamlessJoin(prefix);
+    StringBuilder out = new StringBuilder();
+    for (String piece : pieces) {
+      out.append(join.accept(piece));
+    }
+    return out.append(join.finish()).toString();
+  }
+
+  @Test
+  void aContinuationWithItsOwnSpacePassesUnchanged() {
+    assertThat(join("Sure, I love electronic", " music,", " especially", " ambient.")).isEqualTo(" music, especially ambient.");
+  }
+
+  @Test
+  void punctuationRightAfterTheLastWordPassesUnchanged() {
+    assertThat(join("Brian Eno", ", mostly", " his records.")).isEqualTo(", mostly his records.");
+  }
+
+  @Test
+  void aFirstPieceThatWouldGlueOntoTheLastWordGetsASpace() {
+    assertThat(join("Sure, I love electronic", "music", " too.")).isEqualTo(" music too.");
+  }
+
+  @Test
+  void aRepeatedLastWordIsDropped() {
+    assertThat(join("Sure, I love electronic", " electronic", " music.")).isEqualTo(" music.");
+  }
+
+  @Test
+  void aRepeatIsRecognisedWhateverItsCaseAndPunctuation() {
+    assertThat(join("I mean Canberra,", " canberra", " is the capital.")).isEqualTo(" is the capital.");
+  }
+
+  @Test
+  void aRepeatSplitAcrossPiecesIsRecognised() {
+    assertThat(join("I love elec tronic", " tro", "nic", " music")).isEqualTo(" music");
+  }
+
+  @Test
+  void afterAnEmptyPrefixLeadingSpacesAreDropped() {
+    assertThat(join("", "  Hello", " there.")).isEqualTo("Hello there.");
+  }
+
+  @Test
+  void theFirstWordIsHeldUntilItIsComplete() {
+    SeamlessJoin join = new SeamlessJoin("I love");
+    assertThat(join.accept(" mus")).isEmpty();
+    assertThat(join.accept("ic")).isEmpty();
+    assertThat(join.accept(" a")).isEqualTo(" music a");
+    assertThat(join.accept("lot")).isEqualTo("lot");
+  }
+
+  @Test
+  void aLoneRepeatedWordLeavesNothing() {
+    assertThat(join("It was great", " great")).isEmpty();
+  }
+
+  @Test
+  void aPrefixEndingInPunctuationOnlyIsNotComparedAsAWord() {
+    assertThat(join("Well —", " —", " no.")).isEqualTo(" — no.");
+  }
+
+  @Test
+  void endsInWordIsTrueOnlyAfterANonSeparator() {
+    assertThat(SeamlessJoin.endsInWord("Sure,")).isTrue();
+    assertThat(SeamlessJoin.endsInWord("Sure, ")).isFalse();
+    assertThat(SeamlessJoin.endsInWord("")).isFalse();
+  }
+}

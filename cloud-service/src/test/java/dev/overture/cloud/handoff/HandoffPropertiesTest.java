@@ -1,0 +1,31 @@
+package dev.overture.cloud.handoff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.overture.protocol.ProtocolLimits;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class HandoffPropertiesTest {
+
+  private static HandoffProperties properties(int maxFrameBytes, Duration idleTimeout) {
+    return new HandoffProperties(maxFrameBytes, 16384, 64, 12, 64, 200, Duration.ofSeconds(15), idleTimeout,
+        Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256, 262144, 256);
+  }
+
+  @Test
+  void theAnnouncedLimitsAreTheProtocolDefaultsWhenNothingIsChanged() {
+    assertThat(properties(65536, Duration.ofSeconds(45)).limits()).isEqualTo(ProtocolLimits.defaults());
+  }
+
+  @Test
+  void aFrameLimitBelowTheProtocolMinimumIsRefused() {
+    assertThatThrownBy(() -> properties(1000, Duration.ofSeconds(45))).hasMessageContaining("max-frame-bytes");
+  }
+
+  @Test
+  void aZeroDurationIsRefused() {
+    assertThatThrownBy(() -> properties(65536, Duration.ZERO)).hasMessageContaining("duration");
+  }
+}
