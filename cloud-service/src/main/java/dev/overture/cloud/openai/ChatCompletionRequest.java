@@ -6,6 +6,7 @@ import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -185,36 +186,30 @@ record ChatCompletionRequest(
   }
 
   private static String optionalString(JsonNode node, String name) {
+    JsonNode value = optional(node, name, JsonNode::isString, "a string");
+    return value == null ? null : value.stringValue();
+  }
+
+  private static boolean optionalBoolean(JsonNode node, String name, boolean fallback) {
+    JsonNode value = optional(node, name, JsonNode::isBoolean, "a boolean");
+    return value == null ? fallback : value.booleanValue();
+  }
+
+  private static int optionalInt(JsonNode node, String name, int fallback) {
+    JsonNode value = optional(node, name, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer");
+    return value == null ? fallback : value.intValue();
+  }
+
+  /** Member {@code name}, or null when absent or null; a value of another type is a 400. */
+  private static JsonNode optional(JsonNode node, String name, Predicate<JsonNode> typed, String type) {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
     }
-    if (!value.isString()) {
-      throw OpenAiApiException.invalid(name, name + " must be a string");
+    if (!typed.test(value)) {
+      throw OpenAiApiException.invalid(name, name + " must be " + type);
     }
-    return value.stringValue();
-  }
-
-  private static boolean optionalBoolean(JsonNode node, String name, boolean fallback) {
-    JsonNode value = node.get(name);
-    if (value == null || value.isNull()) {
-      return fallback;
-    }
-    if (!value.isBoolean()) {
-      throw OpenAiApiException.invalid(name, name + " must be a boolean");
-    }
-    return value.booleanValue();
-  }
-
-  private static int optionalInt(JsonNode node, String name, int fallback) {
-    JsonNode value = node.get(name);
-    if (value == null || value.isNull()) {
-      return fallback;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw OpenAiApiException.invalid(name, name + " must be an integer");
-    }
-    return value.intValue();
+    return value;
   }
 
   private static void checkRange(JsonNode node, String name, double min, double max) {

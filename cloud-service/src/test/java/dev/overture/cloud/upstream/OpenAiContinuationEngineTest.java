@@ -262,12 +262,16 @@ class OpenAiContinuationEngineTest {
     assertThat(failure).hasMessageContaining("engine dead");
   }
 
+  /** The failure of a reply on an engine with these timeouts. */
+  private EngineFailureException failureWithin(Duration firstByte, Duration idle) {
+    return failure(engine(properties(OpenAiEngineProperties.Prefill.CONTINUE_FINAL_MESSAGE, firstByte, idle, null, false))
+        .open("c1"));
+  }
+
   @Test
   void slowFirstByteTimesOut() {
     stub(streaming(sse(" music.")).withFixedDelay(1500));
-    OpenAiEngineProperties impatient = properties(OpenAiEngineProperties.Prefill.CONTINUE_FINAL_MESSAGE,
-        Duration.ofMillis(300), Duration.ofSeconds(5), null, false);
-    EngineFailureException failure = failure(engine(impatient).open("c1"));
+    EngineFailureException failure = failureWithin(Duration.ofMillis(300), Duration.ofSeconds(5));
     assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(failure).hasMessageContaining("first-byte-timeout");
   }
@@ -276,9 +280,7 @@ class OpenAiContinuationEngineTest {
   void stallBetweenChunksTimesOut() {
     // Two dribbled pieces 1.5 s apart: the first arrives at once, the second after the idle limit.
     stub(streaming(sse(" music,", " especially", " ambient.")).withChunkedDribbleDelay(2, 3000));
-    OpenAiEngineProperties impatient = properties(OpenAiEngineProperties.Prefill.CONTINUE_FINAL_MESSAGE,
-        Duration.ofSeconds(5), Duration.ofMillis(400), null, false);
-    EngineFailureException failure = failure(engine(impatient).open("c1"));
+    EngineFailureException failure = failureWithin(Duration.ofSeconds(5), Duration.ofMillis(400));
     assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(failure).hasMessageContaining("idle-timeout");
   }
@@ -291,12 +293,16 @@ class OpenAiContinuationEngineTest {
     assertThat(failure(engine(nowhere).open("c1")).kind()).isEqualTo(Kind.UNAVAILABLE);
   }
 
-  @Test
-  void cancellingTheReplyClosesTheUpstreamConnection() throws InterruptedException {
-    // 40 pieces over 8 s: the reply is cancelled after its first delta, long before the end.
+  /** 40 pieces over 8 s: a reply that is still streaming long after its first delta. */
+  private static void stubLongStream() {
     String[] pieces = new String[40];
     Arrays.fill(pieces, " la");
     stub(streaming(sse(pieces)).withChunkedDribbleDelay(40, 8000));
+  }
+
+  @Test
+  void cancellingTheReplyClosesTheUpstreamConnection() throws InterruptedException {
+    stubLongStream();
     CountDownLatch closed = new CountDownLatch(1);
     OpenAiContinuationEngine engine = engine(properties(),
         http -> http.doOnConnected(c -> c.channel().closeFuture().addListener(f -> closed.countDown())));
@@ -311,9 +317,7 @@ class OpenAiContinuationEngineTest {
 
   @Test
   void closingTheConversationEndsAReplyInFlight() throws InterruptedException {
-    String[] pieces = new String[40];
-    Arrays.fill(pieces, " la");
-    stub(streaming(sse(pieces)).withChunkedDribbleDelay(40, 8000));
+    stubLongStream();
     EngineConversation conversation = engine(properties()).open("c1");
     CountDownLatch firstDelta = new CountDownLatch(1);
     CountDownLatch ended = new CountDownLatch(1);
