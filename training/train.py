@@ -5,7 +5,7 @@ Usage: python3 training/train.py --model micro|moe [--minutes M] [--tokens N] [-
 The learning-rate schedule (linear warmup, cosine to 10%) follows progress = max(tokens / --tokens,
 trained seconds / (--minutes * 60)), so a time-boxed CPU run still anneals fully. A checkpoint
 (model, optimizer, progress, data position) is written atomically to out/<model>/ckpt.pt every
---ckpt-minutes and at the end; --resume continues from it (pass larger --tokens/--minutes to extend).
+--ckpt-minutes, at the end and on SIGTERM/SIGINT; --resume continues from it (pass larger --tokens/--minutes to extend).
 On CUDA it uses bf16 autocast and a larger default batch.
 """
 import argparse
@@ -13,6 +13,7 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
 
@@ -153,6 +154,9 @@ def main():
         os.replace(tmp, ckpt_path)
 
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda" else torch.autocast("cpu", enabled=False)
+    stop = []  # SIGTERM/SIGINT: checkpoint and exit at the end of the current step
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     model.train()
     last_ckpt = time.time()
     window_t, window_tok = time.time(), 0
@@ -185,6 +189,10 @@ def main():
             print(json.dumps(rec), flush=True)
             window_t, window_tok = now, 0
         if args.probe_steps and state["step"] >= args.probe_steps:
+            return
+        if stop:
+            save()
+            print(json.dumps({"stopped": {"step": state["step"], "tokens": state["tokens"]}}), flush=True)
             return
         if time.time() - last_ckpt > args.ckpt_minutes * 60:
             vl = eval_loss(model, val_docs, device)
