@@ -19,8 +19,10 @@ from corpus import chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from tokenizer import EOS  # noqa: E402
 
-PROMPTS = ["What is a theremin?", "What does it mean to run?", "Define happy.",
-           "What is another word for car?", "What kind of thing is a dog?"]
+# Trained synsets (house, run), a held-out phrasing (history), a held-out synset (policy), outside WordNet's
+# training slice (theremin).
+PROMPTS = ["What is a house?", "What does it mean to run?", "I'd like to know what history means.",
+           "What is a policy?", "What is a theremin?"]
 TOKENIZER_EXAMPLES = [
     "What is a theremin?", "A theremin is an electronic musical instrument.", "it's   two  spaces\n\nand lines",
     "Don't we'll they're I'M 3.14159 + 42 = x?!", "naïve café — 東京 😀", "  leading and trailing  ",
