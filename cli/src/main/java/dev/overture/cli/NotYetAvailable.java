@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 enum NotYetAvailable {
   DEMO("demo", "A demo conversation on the bundled models (needs device-agent, cloud-service and the trained models)."),
   CHAT("chat", "Interactive chat through the device agent and the cloud service."),
-  SERVE("serve", "Start the cloud handoff service (cloud-service)."),
   REPLAY("replay", "Replay conversation traces against the service and report latency (trace-replay).");
 
   private final String name;

@@ -31,6 +31,7 @@ public final class Overture implements Runnable {
     cl.addSubcommand("inspect", new InspectCommand());
     cl.addSubcommand("generate", new GenerateCommand());
     cl.addSubcommand("bench", new BenchCommand());
+    cl.addSubcommand("serve", new ServeCommand());
     for (NotYetAvailable missing : NotYetAvailable.values()) {
       cl.addSubcommand(missing.commandName(), missing.command());
     }
