@@ -68,6 +68,15 @@ final class GracefulDrain implements SmartLifecycle {
     return running;
   }
 
+  /**
+   * Only a real shutdown drains: a context that is merely paused (and restarted later) keeps its
+   * sessions.
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
+
   /** Stops before the web server stops taking connections and waits for open ones. */
   @Override
   public int getPhase() {
