@@ -6,13 +6,11 @@ import dev.overture.protocol.GoAway;
 import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.ServerEvent;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * One WebSocket under a handoff session. Inbound messages are size-checked and copied on the
@@ -29,13 +27,11 @@ final class WebSocketConnection implements Connection {
   private final HandoffSessions sessions;
   private final String apiKeyId;
   private final int maxFrameBytes;
-  private final int capacity;
-  private final Sinks.Many<WebSocketMessage> outbound = Sinks.many().unicast().onBackpressureBuffer();
-  private final AtomicInteger queued = new AtomicInteger();
+  private final BoundedOutbox<WebSocketMessage> outbound;
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile HandoffSession session;
-  private boolean finished; // guarded by this
-  private boolean wentAway; // guarded by this
+  private volatile boolean wentAway;
+  private boolean closing; // guarded by this
   private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
 
   WebSocketConnection(WebSocketSession socket, HandoffSessions sessions, String apiKeyId, int maxFrameBytes, int capacity) {
@@ -43,12 +39,12 @@ final class WebSocketConnection implements Connection {
     this.sessions = sessions;
     this.apiKeyId = apiKeyId;
     this.maxFrameBytes = maxFrameBytes;
-    this.capacity = capacity;
+    this.outbound = new BoundedOutbox<>(capacity);
   }
 
   /** What Netty writes: every frame queued here, in order. */
   Flux<WebSocketMessage> outbound() {
-    return outbound.asFlux().doOnNext(message -> queued.decrementAndGet());
+    return outbound.items();
   }
 
   /** Called on the Netty thread for every inbound message. */
@@ -105,12 +101,7 @@ final class WebSocketConnection implements Connection {
       }
       return;
     }
-    synchronized (this) {
-      if (!finished && queued.get() < capacity) {
-        queued.incrementAndGet();
-        outbound.tryEmitNext(socket.pingMessage(factory -> factory.wrap(PING)));
-      }
-    }
+    outbound.offer(socket.pingMessage(factory -> factory.wrap(PING))); // a full queue skips a ping
   }
 
   /** The socket closed, whoever closed it. */
@@ -123,30 +114,19 @@ final class WebSocketConnection implements Connection {
   }
 
   @Override
-  public synchronized boolean send(ServerEvent event, String frame) {
-    if (finished) {
-      return true;
-    }
-    if (queued.incrementAndGet() > capacity) {
-      queued.decrementAndGet();
-      return false;
-    }
-    outbound.tryEmitNext(socket.textMessage(frame));
+  public boolean send(ServerEvent event, String frame) {
     wentAway |= event instanceof GoAway;
-    return true;
+    return outbound.offer(socket.textMessage(frame));
   }
 
   @Override
   public synchronized void finish(ServerEvent event, String frame) {
-    if (finished) {
+    if (closing) {
       return;
     }
-    finished = true;
-    closeStatus = closeStatusAfter(event);
-    if (frame != null) {
-      outbound.tryEmitNext(socket.textMessage(frame));
-    }
-    outbound.tryEmitComplete();
+    closing = true;
+    closeStatus = closeStatusAfter(event); // read once the queue is drained, so set it first
+    outbound.finish(frame == null ? null : socket.textMessage(frame));
   }
 
   private CloseStatus closeStatusAfter(ServerEvent last) {

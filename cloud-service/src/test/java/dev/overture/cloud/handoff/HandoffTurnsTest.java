@@ -118,52 +118,28 @@ class HandoffTurnsTest {
 
   @Test
   void cancellingMidStreamStopsTheEngineAndEndsTheTurnCancelled() throws Exception {
-    PuppetEngine.Reply reply = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
-    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
-    reply.request(WAIT);
-    reply.emit(" upon");
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
-    client.send(device.cancel("t1"));
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
-    assertThat(reply.cancelledWithin(WAIT)).isTrue();
+    Generating turn = generating();
+    turn.client().send(turn.device().cancel("t1"));
+    assertThat(turn.client().nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
+    assertThat(turn.reply().cancelledWithin(WAIT)).isTrue();
     assertThat(admission.active()).isZero();
   }
 
   @Test
   void aClientThatVanishesMidStreamHasItsEngineWorkStoppedAndFreed() throws Exception {
-    PuppetEngine.Reply reply = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    String session = (String) device.open(client).get("session_id");
-    assertThat(puppet.isOpen(session)).isTrue();
-    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
-    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
-    reply.request(WAIT);
-    reply.emit(" upon");
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
-    client.vanish();
+    Generating turn = generating();
+    assertThat(puppet.isOpen(turn.session())).isTrue();
+    turn.client().vanish();
     // The session stays resumable for the resume window (1 s here), then everything is freed.
-    assertThat(reply.cancelledWithin(WAIT)).isTrue();
-    awaitTrue(() -> admission.active() == 0 && !puppet.isOpen(session));
+    assertThat(turn.reply().cancelledWithin(WAIT)).isTrue();
+    awaitTrue(() -> admission.active() == 0 && !puppet.isOpen(turn.session()));
   }
 
   @Test
   void anEngineFailureMidStreamEndsTheTurnFailedWithEngineFailed() throws Exception {
-    PuppetEngine.Reply reply = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
-    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
-    reply.request(WAIT);
-    reply.emit(" upon");
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
-    reply.fail(new EngineFailureException(EngineFailureException.Kind.FAILED, "the model fell over"));
-    Map<String, Object> done = client.nextEvent();
+    Generating turn = generating();
+    turn.reply().fail(new EngineFailureException(EngineFailureException.Kind.FAILED, "the model fell over"));
+    Map<String, Object> done = turn.client().nextEvent();
     assertThat(done).containsEntry("type", "continuation.done").containsEntry("status", "failed");
     assertThat(done.get("failure")).isEqualTo(Map.of("code", "engine_failed", "message", "the model fell over"));
   }
@@ -245,6 +221,22 @@ class HandoffTurnsTest {
     assertThat(limited).isPositive();
     Thread.sleep(1100);
     device.sync(client);
+  }
+
+  /** A session whose turn t1 was accepted and has sent its first delta, with the engine still going. */
+  private record Generating(WsClient client, Device device, String session, PuppetEngine.Reply reply) {}
+
+  private Generating generating() throws InterruptedException {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    String session = (String) device.open(client).get("session_id");
+    device.committedTurn(client, "t1", "Tell me a story.", List.of("Once"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.request(WAIT);
+    reply.emit(" upon");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
+    return new Generating(client, device, session, reply);
   }
 
   private WsClient connect() {

@@ -7,14 +7,16 @@ import dev.overture.cloud.testing.HandoffServiceTest;
 import dev.overture.cloud.testing.PuppetEngine;
 import dev.overture.cloud.testing.WsClient;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The service's meters, as Prometheus scrapes them, after one accepted and one refused turn. */
+/** The service's meters, as Prometheus scrapes them, after one turn and one refused frame. */
 @HandoffServiceTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandoffMetricsTest {
 
   @LocalServerPort int port;
@@ -23,8 +25,8 @@ class HandoffMetricsTest {
 
   private String scrape;
 
-  @BeforeEach
-  void oneTurn() {
+  @BeforeAll
+  void oneTurnThenScrape() {
     puppet.reset();
     try (WsClient client = WsClient.connect(port, HandoffServiceTest.KEY)) {
       Device device = new Device();
