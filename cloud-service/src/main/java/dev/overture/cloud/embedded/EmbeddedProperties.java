@@ -75,17 +75,12 @@ public record EmbeddedProperties(
       @DefaultValue("42") long seed) {
 
     public Sampling {
-      config(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed);
+      new SamplingConfig(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed); // validates
     }
 
     /** The lm-runtime sampling configuration. */
     public SamplingConfig config() {
-      return config(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed);
-    }
-
-    private static SamplingConfig config(
-        float temperature, int topK, float topP, float minP, float penalty, int window, long seed) {
-      return new SamplingConfig(temperature, topK, topP, minP, penalty, window, seed);
+      return new SamplingConfig(temperature, topK, topP, minP, repetitionPenalty, repetitionWindow, seed);
     }
   }
 }

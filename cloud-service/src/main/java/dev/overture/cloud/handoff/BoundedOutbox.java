@@ -39,6 +39,10 @@ final class BoundedOutbox<T> {
     return true;
   }
 
+  synchronized boolean finished() {
+    return finished;
+  }
+
   /** Queues a last item (may be null), beyond the bound if need be, and ends the queue. */
   synchronized void finish(T last) {
     if (finished) {

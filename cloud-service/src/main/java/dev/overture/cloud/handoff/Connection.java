@@ -19,4 +19,7 @@ interface Connection {
    * once everything queued is written.
    */
   void finish(ServerEvent event, String frame);
+
+  /** Whether {@link #finish} was called: the connection is closing and takes nothing more. */
+  boolean finished();
 }

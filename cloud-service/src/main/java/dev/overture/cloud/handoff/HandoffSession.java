@@ -136,8 +136,9 @@ final class HandoffSession {
   void refuse(Connection from, ProtocolException failure) {
     post(
         () -> {
-          attach(from);
-          reject(failure, null);
+          if (attach(from)) {
+            reject(failure, null);
+          }
         });
   }
 
@@ -212,9 +213,16 @@ final class HandoffSession {
 
   // ---- Frames in. ----
 
-  private void attach(Connection from) {
+  /**
+   * Makes {@code from} the session's connection; false for a connection the session already let
+   * go of (frames still in flight on a socket that a resume took over).
+   */
+  private boolean attach(Connection from) {
     if (from == connection) {
-      return;
+      return true;
+    }
+    if (from.finished()) {
+      return false;
     }
     Connection previous = connection;
     connection = from;
@@ -226,10 +234,13 @@ final class HandoffSession {
         protocol.connectionLost();
       }
     }
+    return true;
   }
 
   private void receive(Connection from, byte[] frame) {
-    attach(from);
+    if (!attach(from)) {
+      return;
+    }
     boolean allowed = rateLimiter.tryAcquire(System.nanoTime());
     ClientEvent event;
     try {

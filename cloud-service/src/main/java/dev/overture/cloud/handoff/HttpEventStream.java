@@ -35,4 +35,9 @@ final class HttpEventStream implements Connection {
   public void finish(ServerEvent event, String frame) {
     frames.finish(frame == null ? null : new Frame(event, frame));
   }
+
+  @Override
+  public boolean finished() {
+    return frames.finished();
+  }
 }

@@ -129,6 +129,11 @@ final class WebSocketConnection implements Connection {
     outbound.finish(frame == null ? null : socket.textMessage(frame));
   }
 
+  @Override
+  public synchronized boolean finished() {
+    return closing;
+  }
+
   private CloseStatus closeStatusAfter(ServerEvent last) {
     if (last instanceof ErrorEvent error && error.fatal()) {
       return switch (error.code()) {

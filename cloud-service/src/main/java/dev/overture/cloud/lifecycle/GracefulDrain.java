@@ -5,7 +5,7 @@ import dev.overture.cloud.handoff.HandoffSessions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -80,6 +80,6 @@ final class GracefulDrain implements SmartLifecycle {
   /** Stops before the web server stops taking connections and waits for open ones. */
   @Override
   public int getPhase() {
-    return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
+    return WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
   }
 }

@@ -170,7 +170,7 @@ public final class TranscriptReplay {
     for (int i = 0; i < steps.size(); i++) {
       if (frame(steps.get(i)) != null && !skipped[i]) {
         assertThat(frames.hasNext()).as("frame for step %d of %s", i + 1, name()).isTrue();
-        compare(i, Transcripts.JSON.readValue(frames.next(), Map.class));
+        compare(i, parse(frames.next()));
       }
     }
     assertThat(frames.hasNext()).as("frames after the last step of %s", name()).isFalse();
@@ -273,8 +273,7 @@ public final class TranscriptReplay {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> canonical(Map<String, Object> frame) {
     try {
-      String text = CODEC.encode(CODEC.decodeServer(Transcripts.JSON.writeValueAsString(frame)));
-      return Transcripts.JSON.readValue(text, Map.class);
+      return parse(CODEC.encode(CODEC.decodeServer(Transcripts.JSON.writeValueAsString(frame))));
     } catch (ProtocolException e) {
       throw new AssertionError("the transcript's cloud frame does not decode: " + frame, e);
     }
@@ -309,8 +308,12 @@ public final class TranscriptReplay {
     take(client, e -> "pong".equals(e.get("type")) && id.equals(e.get("in_reply_to")));
   }
 
-  /** The first frame matching {@code wanted}, from those set aside first; others are set aside. */
   @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(String frame) {
+    return Transcripts.JSON.readValue(frame, Map.class);
+  }
+
+  /** The first frame matching {@code wanted}, from those set aside first; others are set aside. */
   private Map<String, Object> take(WsClient client, Predicate<Map<String, Object>> wanted) {
     for (Iterator<Map<String, Object>> it = pending.iterator(); it.hasNext(); ) {
       Map<String, Object> event = it.next();
@@ -320,7 +323,7 @@ public final class TranscriptReplay {
       }
     }
     while (true) {
-      Map<String, Object> event = Transcripts.JSON.readValue(client.next(), Map.class);
+      Map<String, Object> event = parse(client.next());
       if (wanted.test(event)) {
         return event;
       }
