@@ -48,10 +48,7 @@ class HandoffTurnsTest {
   void anOpenerWithoutBadWordsIsAcceptedAndContinuedAfterItsLastWord() throws Exception {
     PuppetEngine.Reply reply = puppet.expectReply();
     puppet.expectScore().complete(-1f, -2f, -1f, -3f);
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    WsClient client = committedOpener().client();
     assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("word_count", 4);
     assertThat(reply.request(WAIT).assistantPrefix()).isEqualTo("The capital is Sydney.");
     reply.emit(" Or so I thought.").complete();
@@ -63,10 +60,9 @@ class HandoffTurnsTest {
   void aBadWordNotYetSpokenIsRewoundAndTheContinuationFollowsTheKeptWords() throws Exception {
     PuppetEngine.Reply reply = puppet.expectReply();
     puppet.expectScore().complete(-1f, -2f, -1f, -30f);
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    Open open = committedOpener();
+    WsClient client = open.client();
+    Device device = open.device();
     assertThat(client.nextEvent()).containsEntry("type", "opener.rewind").containsEntry("keep_words", 3);
     client.send(device.ack("t1", 3));
     assertThat(reply.request(WAIT).assistantPrefix()).isEqualTo("The capital is");
@@ -79,10 +75,9 @@ class HandoffTurnsTest {
   void aBadWordAlreadySpokenIsRepairedWithTheBridgeFirst() throws Exception {
     PuppetEngine.Reply reply = puppet.expectReply();
     PuppetEngine.Score score = puppet.expectScore();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    Open open = committedOpener();
+    WsClient client = open.client();
+    Device device = open.device();
     client.send(device.progress("t1", 4));
     device.sync(client);
     score.complete(-1f, -2f, -1f, -30f);
@@ -94,10 +89,7 @@ class HandoffTurnsTest {
   @Test
   void anOpenerTheEngineCannotScoreIsAccepted() {
     puppet.expectScore().unscored();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    WsClient client = committedOpener().client();
     assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("word_count", 4);
   }
 
@@ -221,6 +213,18 @@ class HandoffTurnsTest {
     assertThat(limited).isPositive();
     Thread.sleep(1100);
     device.sync(client);
+  }
+
+  /** A session and its device. */
+  private record Open(WsClient client, Device device) {}
+
+  /** A session whose turn t1 committed the four-word {@link #OPENER}. */
+  private Open committedOpener() {
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "What is the capital of Australia?", OPENER);
+    return new Open(client, device);
   }
 
   /** A session whose turn t1 was accepted and has sent its first delta, with the engine still going. */
