@@ -335,7 +335,9 @@ final class HandoffSession {
   }
 
   private void truncate(Turn truncated, int wordsHeard) {
-    String text = Words.prefix(truncated.reply(), wordsHeard);
+    // The protocol's own record of the reply, so that the text is what the device validates.
+    String reply = protocol.reply(truncated.id);
+    String text = Words.prefix(reply != null ? reply : truncated.reply(), wordsHeard);
     truncated.truncatedText = text;
     emit(seq -> new TurnTruncated(nextEventId(), seq, truncated.id, wordsHeard, text));
   }
