@@ -36,6 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -246,8 +247,10 @@ final class BenchServiceCommand implements Callable<Integer> {
           .subscribe(done -> {}, session::connectionFailed, session::connectionClosed));
     }
     Thread probe = Thread.ofPlatform().daemon().name("bench-hiccups").start(() -> probeHiccups(results));
+    long cpuBefore = processCpuNanos();
     boolean inTime = finished.await(durationSeconds, TimeUnit.SECONDS);
     results.wallNanos = System.nanoTime() - t0;
+    results.cpuNanos = processCpuNanos() - cpuBefore;
     probe.interrupt();
     if (!inTime) {
       for (LoadSession session : all) {
@@ -258,6 +261,12 @@ final class BenchServiceCommand implements Callable<Integer> {
     loops.disposeLater().block(Duration.ofSeconds(5));
     timers.dispose();
     return results;
+  }
+
+  /** CPU time of this whole process (load generator and service), or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   /**
@@ -484,6 +493,7 @@ final class BenchServiceCommand implements Callable<Integer> {
     final int sessions;
     int held;
     long wallNanos;
+    long cpuNanos;
 
     Results(int sessions) {
       this.sessions = sessions;
@@ -557,6 +567,9 @@ final class BenchServiceCommand implements Callable<Integer> {
       rows.add(row("platform hiccup (1 ms sleep overshoot) p50 / p99 / max ms",
           ms(r.hiccups.getValueAtPercentile(50)) + " / " + ms(r.hiccups.getValueAtPercentile(99)) + " / "
               + ms(r.hiccups.getMaxValue()), "", ""));
+      long turnsDone = r.turnsCompleted.sum();
+      rows.add(row("process CPU per turn ms (load generator + service)",
+          r.cpuNanos < 0 || turnsDone == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.cpuNanos / 1e6 / turnsDone), "", ""));
       rows.add(row("wall time s", String.format(Locale.ROOT, "%.1f", r.wallNanos / 1e9), "", ""));
       printTable(out, rows);
       out.printf(Locale.ROOT, "%noverhead = (first continuation.delta received - intended commit time) - engine time "
