@@ -6,7 +6,8 @@ Conventions (see models/README.md): weights exactly as stored in the file, dequa
 (F16 -> f32; Q8_0 -> fp16 scale as f32 times int8); all math in float32; no BOS is added (the ChatML
 prompt starts with <|im_start|>, id 1); positions start at 0; "logits" is the full next-token vector at the
 last prompt position, each value rounded to 5 significant digits; "greedy" is argmax decoding of up to 24
-new tokens with a KV cache, stopping after (and including) <|im_end|> (id 2).
+new tokens with a KV cache, stopping after (and including) <|im_end|> (id 2); "greedy_margins" is, per
+step, the best minus the second-best logit (a near-tie there may legitimately flip in another runtime).
 """
 import json
 import os
@@ -32,16 +33,35 @@ GREEDY_TOKENS = 24
 
 
 @torch.no_grad()
+def greedy_with_margins(model, ids):
+    """Greedy ids (as Transformer.generate) and, per step, the gap between the best and second-best logit:
+    a runtime whose float rounding differs can only pick another token where that gap is tiny."""
+    caches = [dict() for _ in model.blocks]
+    logits = model(torch.tensor([ids]), caches, 0)[0, -1]
+    out, margins = [], []
+    for step in range(GREEDY_TOKENS):
+        top = logits.topk(2)
+        t = int(top.indices[0])
+        out.append(t)
+        margins.append(round(float(top.values[0] - top.values[1]), 4))
+        if t == EOS:
+            break
+        logits = model(torch.tensor([[t]]), caches, len(ids) + step)[0, -1]
+    return out, margins
+
+
+@torch.no_grad()
 def fixture(path):
     model, tok, reader = load_gguf(path)
     cases = []
     for p in PROMPTS:
         ids = tok.encode(chatml(p))
         logits = model(torch.tensor([ids]))[0, -1].float()
-        greedy = model.generate(ids, GREEDY_TOKENS, stop=EOS)
+        greedy, margins = greedy_with_margins(model, ids)
         cases.append({"prompt_text": chatml(p), "prompt_ids": ids,
                       "logits": [float(f"{x:.5g}") for x in logits.tolist()],
-                      "argmax": int(logits.argmax()), "greedy": greedy, "greedy_text": tok.decode(greedy)})
+                      "argmax": int(logits.argmax()), "greedy": greedy, "greedy_text": tok.decode(greedy),
+                      "greedy_margins": margins})
     return {"file": os.path.basename(path), "architecture": reader.kv["general.architecture"],
             "conventions": __doc__.split("Conventions (see models/README.md): ")[1].strip(),
             "tokenizer": [{"text": t, "ids": tok.encode(t)} for t in TOKENIZER_EXAMPLES],
