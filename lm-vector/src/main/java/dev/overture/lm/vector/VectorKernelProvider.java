@@ -4,8 +4,8 @@ import dev.overture.lm.kernel.KernelProvider;
 import dev.overture.lm.kernel.Kernels;
 
 /**
- * Offers {@link VectorKernels} when the JVM runs with {@code jdk.incubator.vector} and has
- * vectors of at least 256 bits. Refers to no Vector API type itself, so that it loads, and can
+ * Offers {@link Vector512Kernels} or {@link Vector256Kernels}, by the CPU's preferred vector
+ * width, when the JVM runs with {@code jdk.incubator.vector}. Refers to no Vector API type itself, so that it loads, and can
  * explain why not, on a JVM without the module.
  */
 public final class VectorKernelProvider implements KernelProvider {
@@ -23,6 +23,6 @@ public final class VectorKernelProvider implements KernelProvider {
     if (bits < 256) {
       throw new UnsupportedOperationException("this CPU offers " + bits + "-bit vectors; the Vector API kernels need 256");
     }
-    return new VectorKernels();
+    return bits >= 512 ? new Vector512Kernels() : new Vector256Kernels();
   }
 }

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Kernels} on the Vector API with 256-bit vectors (AVX2 and wider).
+ * {@link Kernels} on the Vector API with 256-bit vectors (AVX2).
  *
  * <p>The 8-bit dot product widens each half block of 16 bytes to 16 shorts, multiplies, and adds
  * the two halves' products while still 16-bit: one operand is always an activation quantized to
@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ±32512. Adjacent lanes are then summed into ints with shifts and scaled in float, once per
  * block. Tails are plain loops: masked loads are slow without AVX-512.
  */
-public final class VectorKernels implements Kernels {
+public final class Vector256Kernels implements Kernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;

@@ -2,7 +2,6 @@ package dev.overture.lm.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.overture.lm.kernel.KernelSelection;
 import dev.overture.lm.kernel.Kernels;
@@ -21,9 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-class VectorKernelsTest {
-  private final Kernels vector = new VectorKernels();
+/** Both widths against the portable kernels: {@code jdk.incubator.vector} emulates 512-bit vectors where the CPU lacks them. */
+class VectorKernelsContractTest {
+  static java.util.List<Kernels> widths() {
+    return java.util.Arrays.asList(new Vector256Kernels(), new Vector512Kernels());
+  }
+
   private final Kernels portable = new PortableKernels();
   private final Random random = new Random(7);
 
@@ -35,8 +39,9 @@ class VectorKernelsTest {
     return v;
   }
 
-  @Test
-  void dotMatchesPortableForEveryLengthAndOffset() {
+  @ParameterizedTest
+  @MethodSource("widths")
+  void dotMatchesPortableForEveryLengthAndOffset(Kernels vector) {
     for (int n = 0; n < 70; n++) {
       float[] a = floats(n + 3);
       float[] b = floats(n + 5);
@@ -44,8 +49,9 @@ class VectorKernelsTest {
     }
   }
 
-  @Test
-  void dotQ8IsExactOnExtremeValues() {
+  @ParameterizedTest
+  @MethodSource("widths")
+  void dotQ8IsExactOnExtremeValues(Kernels vector) {
     byte[] w = new byte[64];
     byte[] x = new byte[64];
     for (int i = 0; i < 64; i++) {
@@ -66,8 +72,9 @@ class VectorKernelsTest {
     assertEquals(portable.dotQ8(w, 0, ws, 0, x, 0, xs, 0, 2), vector.dotQ8(w, 0, ws, 0, x, 0, xs, 0, 2), 1e-3);
   }
 
-  @Test
-  void dotQ8MatchesPortableOnRandomBlocks() {
+  @ParameterizedTest
+  @MethodSource("widths")
+  void dotQ8MatchesPortableOnRandomBlocks(Kernels vector) {
     byte[] w = new byte[32 * 20];
     byte[] x = new byte[32 * 20 + 32];
     random.nextBytes(w);
@@ -79,8 +86,9 @@ class VectorKernelsTest {
     assertEquals(portable.dotQ8(w, 0, ws, 0, x, 32, xs, 1, 20), vector.dotQ8(w, 0, ws, 0, x, 32, xs, 1, 20), 1e-2f);
   }
 
-  @Test
-  void axpyMatchesPortable() {
+  @ParameterizedTest
+  @MethodSource("widths")
+  void axpyMatchesPortable(Kernels vector) {
     for (int n : new int[] {1, 7, 8, 31, 64, 100}) {
       float[] x = floats(n + 1);
       float[] y1 = floats(n + 2);
@@ -98,8 +106,9 @@ class VectorKernelsTest {
     new SyntheticModelWriter(new ModelShape("llama", 128, 2, 4, 2, 96, 600, 4, 2, true, 64), type, 5).write(file);
     int[] prompt = {3, 300, 301, 400, 17, 99, 250};
     float[] expected = lastLogits(file, portable, prompt);
-    float[] actual = lastLogits(file, vector, prompt);
-    assertArrayEquals(expected, actual, 2e-3f);
+    for (Kernels vector : widths()) {
+      assertArrayEquals(expected, lastLogits(file, vector, prompt), 2e-3f, vector.name());
+    }
   }
 
   private static float[] lastLogits(Path file, Kernels kernels, int[] prompt) throws IOException {
@@ -112,7 +121,9 @@ class VectorKernelsTest {
   @Test
   void selectionPicksVectorKernelsWhenTheModuleIsPresent() {
     KernelSelection selection = KernelSelection.select();
-    assertInstanceOf(VectorKernels.class, selection.kernels(), selection.describe());
-    assertEquals("kernels: vector-256", selection.describe());
+    int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    Class<? extends Kernels> expected = bits >= 512 ? Vector512Kernels.class : Vector256Kernels.class;
+    assertEquals(expected, selection.kernels().getClass(), selection.describe());
+    assertEquals("kernels: vector-" + (bits >= 512 ? 512 : 256), selection.describe());
   }
 }
