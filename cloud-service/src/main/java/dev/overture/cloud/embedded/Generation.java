@@ -101,18 +101,18 @@ final class Generation {
     }
     try {
       if (produced >= request.maxTokens()) {
-        complete();
+        complete(true);
         return;
       }
       int token = picker.pick(firstTokenLogits(), history, historyLength);
       if (model.tokens().stops(token)) {
-        complete();
+        complete(false);
         return;
       }
       produced++;
       emitText(utf8.append(model.tokenizer().tokenBytes(token)));
       if (produced >= request.maxTokens() || session.position() >= session.contextLength()) {
-        complete();
+        complete(true);
         return;
       }
       session.decode(token);
@@ -152,13 +152,14 @@ final class Generation {
     }
   }
 
-  private void complete() {
+  /** Ends the reply; {@code cutShort} when a length limit, not the model, ended it. */
+  private void complete(boolean cutShort) {
     emitText(utf8.flush());
     words.acceptText(join.finish());
     words.finish();
     finish();
     if (!cancelled) {
-      sink.next(new ContinuationChunk("", promptTokens, produced, cachedTokens));
+      sink.next(new ContinuationChunk("", promptTokens, produced, cachedTokens, cutShort));
       sink.complete();
     }
   }

@@ -8,9 +8,12 @@ package dev.overture.cloud.engine;
  * @param completionTokens tokens generated so far, this chunk included
  * @param cachedPromptTokens of the prompt tokens, how many were already prefilled before the
  *     opener was committed (streamed context, earlier turns); at most {@code promptTokens}
+ * @param cutShort set on the last chunk when the reply stopped at a length limit (the token limit
+ *     or a full context) rather than at the end of the model's turn; the reply is then {@code
+ *     truncated}
  */
 public record ContinuationChunk(
-    String text, int promptTokens, int completionTokens, int cachedPromptTokens) {
+    String text, int promptTokens, int completionTokens, int cachedPromptTokens, boolean cutShort) {
   public ContinuationChunk {
     if (text == null) {
       throw new IllegalArgumentException("text must not be null");
@@ -21,8 +24,13 @@ public record ContinuationChunk(
     }
   }
 
+  /** A chunk that does not end the reply at a length limit. */
+  public ContinuationChunk(String text, int promptTokens, int completionTokens, int cachedPromptTokens) {
+    this(text, promptTokens, completionTokens, cachedPromptTokens, false);
+  }
+
   /** A chunk from an engine that keeps no cache between calls (nothing was cached). */
   public ContinuationChunk(String text, int promptTokens, int completionTokens) {
-    this(text, promptTokens, completionTokens, 0);
+    this(text, promptTokens, completionTokens, 0, false);
   }
 }

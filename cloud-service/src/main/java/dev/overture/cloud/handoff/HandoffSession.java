@@ -497,6 +497,7 @@ final class HandoffSession {
     generating.inputTokens = chunk.promptTokens();
     generating.cachedInputTokens = chunk.cachedPromptTokens();
     generating.outputTokens = chunk.completionTokens();
+    generating.cutShort |= chunk.cutShort();
     if (!chunk.text().isEmpty()) {
       sendDelta(generating, chunk.text());
     }
@@ -520,7 +521,7 @@ final class HandoffSession {
       sessions.metrics().tokensPerSecond(generating.outputTokens * 1e9 / nanos);
     }
     DoneStatus status =
-        generating.outputTokens >= generating.maxTokens ? DoneStatus.TRUNCATED : DoneStatus.COMPLETED;
+        generating.cutShort || generating.outputTokens >= generating.maxTokens ? DoneStatus.TRUNCATED : DoneStatus.COMPLETED;
     done(generating, status, null);
   }
 

@@ -53,6 +53,8 @@ final class Turn {
   long inputTokens;
   long cachedInputTokens;
   long outputTokens;
+  /** The engine said a length limit ended the reply. */
+  boolean cutShort;
 
   Turn(String id, boolean canRewind, int maxTokens) {
     this.id = id;

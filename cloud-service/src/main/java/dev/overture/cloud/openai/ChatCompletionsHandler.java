@@ -247,14 +247,16 @@ final class ChatCompletionsHandler {
   private static final class Tally {
     int promptTokens;
     int completionTokens;
+    boolean cutShort;
 
     void add(ContinuationChunk chunk) {
       promptTokens = chunk.promptTokens();
       completionTokens = chunk.completionTokens();
+      cutShort |= chunk.cutShort();
     }
 
     String finishReason(int maxTokens) {
-      return completionTokens >= maxTokens ? "length" : "stop";
+      return cutShort || completionTokens >= maxTokens ? "length" : "stop";
     }
   }
 }

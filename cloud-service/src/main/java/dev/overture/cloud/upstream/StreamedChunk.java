@@ -14,9 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
  * @param promptTokens {@code usage.prompt_tokens}, or -1 when the event has no usage
  * @param completionTokens {@code usage.completion_tokens}, or -1 when the event has no usage
  * @param end whether this is the {@code [DONE]} sentinel
+ * @param lengthFinish whether {@code choices[0].finish_reason} is {@code "length"}: the upstream
+ *     stopped at its token or context limit
  */
-record StreamedChunk(String content, int promptTokens, int completionTokens, boolean end) {
-  static final StreamedChunk DONE = new StreamedChunk("", -1, -1, true);
+record StreamedChunk(String content, int promptTokens, int completionTokens, boolean end, boolean lengthFinish) {
+  static final StreamedChunk DONE = new StreamedChunk("", -1, -1, true, false);
 
   boolean hasUsage() {
     return promptTokens >= 0;
@@ -50,12 +52,15 @@ record StreamedChunk(String content, int promptTokens, int completionTokens, boo
           "upstream error in stream: " + abbreviate(message != null && message.isString() ? message.stringValue() : error.toString()));
     }
     String content = "";
+    boolean lengthFinish = false;
     JsonNode choices = root.get("choices");
     if (choices != null && !choices.isNull()) {
       if (!choices.isArray()) {
         throw malformed("choices is not an array");
       }
       if (!choices.isEmpty()) {
+        JsonNode finish = choices.get(0).get("finish_reason");
+        lengthFinish = finish != null && finish.isString() && "length".equals(finish.stringValue());
         JsonNode delta = choices.get(0).get("delta");
         JsonNode text = delta == null || !delta.isObject() ? null : delta.get("content");
         if (text != null && !text.isNull()) {
@@ -69,9 +74,9 @@ record StreamedChunk(String content, int promptTokens, int completionTokens, boo
     JsonNode usage = root.get("usage");
     if (usage != null && usage.isObject()) {
       return new StreamedChunk(
-          content, usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), false);
+          content, usage.path("prompt_tokens").asInt(0), usage.path("completion_tokens").asInt(0), false, lengthFinish);
     }
-    return new StreamedChunk(content, -1, -1, false);
+    return new StreamedChunk(content, -1, -1, false, lengthFinish);
   }
 
   private static EngineFailureException malformed(String detail) {

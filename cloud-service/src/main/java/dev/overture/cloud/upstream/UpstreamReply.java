@@ -26,6 +26,7 @@ final class UpstreamReply {
   private final JsonMapper json;
   private volatile boolean anyEvent;
   private boolean done;
+  private boolean lengthFinish;
   private int contentEvents;
   private int promptTokens;
   private int completionTokens;
@@ -63,6 +64,7 @@ final class UpstreamReply {
       done = true;
       return;
     }
+    lengthFinish |= chunk.lengthFinish();
     if (!chunk.content().isEmpty()) {
       contentEvents++;
       if (!usageReported) {
@@ -87,10 +89,11 @@ final class UpstreamReply {
           EngineFailureException.Kind.FAILED, "upstream stream ended before [DONE]"));
     }
     String rest = join.accept(restated.finish()) + join.finish();
-    if (rest.isEmpty() && emittedPromptTokens == promptTokens && emittedCompletionTokens == completionTokens) {
+    if (rest.isEmpty() && !lengthFinish && emittedPromptTokens == promptTokens && emittedCompletionTokens == completionTokens) {
       return Flux.empty();
     }
-    return Flux.just(emit(rest));
+    ContinuationChunk last = emit(rest);
+    return Flux.just(lengthFinish ? new ContinuationChunk(last.text(), last.promptTokens(), last.completionTokens(), 0, true) : last);
   }
 
   private ContinuationChunk emit(String text) {

@@ -191,6 +191,7 @@ class EmbeddedEngineTest {
       ContinuationChunk last = chunks.get(chunks.size() - 1);
       assertThat(last.completionTokens()).isEqualTo(script.length - 1);
       assertThat(last.promptTokens()).isPositive();
+      assertThat(last.cutShort()).as("the model ended its turn").isFalse();
     }
   }
 
@@ -201,6 +202,7 @@ class EmbeddedEngineTest {
       List<ContinuationChunk> chunks =
           conversation.continueReply(new ContinuationRequest(CONTEXT, "I am", 5)).collectList().block(WAIT);
       assertThat(chunks.get(chunks.size() - 1).completionTokens()).isEqualTo(5);
+      assertThat(chunks.get(chunks.size() - 1).cutShort()).as("the token limit ended the reply").isTrue();
     }
   }
 

@@ -57,6 +57,17 @@ class HandoffTurnsTest {
   }
 
   @Test
+  void aReplyALengthLimitCutShortEndsTruncated() throws Exception {
+    PuppetEngine.Reply reply = puppet.expectReply();
+    puppet.expectScore().complete(-1f, -2f, -1f, -3f);
+    WsClient client = committedOpener().client();
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.emit(" Or so").completeCutShort();
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta").containsEntry("text", " Or so");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "truncated");
+  }
+
+  @Test
   void aBadWordNotYetSpokenIsRewoundAndTheContinuationFollowsTheKeptWords() throws Exception {
     PuppetEngine.Reply reply = puppet.expectReply();
     puppet.expectScore().complete(-1f, -2f, -1f, -30f);

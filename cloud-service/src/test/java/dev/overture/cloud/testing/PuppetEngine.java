@@ -166,6 +166,12 @@ public final class PuppetEngine implements ContinuationEngine {
       chunks.tryEmitComplete();
     }
 
+    /** Ends the reply as an engine does when a length limit (tokens, context) stopped it. */
+    public void completeCutShort() {
+      chunks.tryEmitNext(new ContinuationChunk("", 10, tokens, 4, true));
+      chunks.tryEmitComplete();
+    }
+
     public void fail(Throwable error) {
       chunks.tryEmitError(error);
     }

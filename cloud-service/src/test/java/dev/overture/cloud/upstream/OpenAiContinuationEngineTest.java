@@ -143,6 +143,25 @@ class OpenAiContinuationEngineTest {
   }
 
   @Test
+  void aLengthFinishMarksTheLastChunkCutShort() {
+    String lengthFinish = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+        + "\"delta\":{},\"finish_reason\":\"length\"}]}\n\n";
+    stub(streaming(chunk("{\"content\":\" music\"}") + lengthFinish + "data: [DONE]\n\n"));
+    List<ContinuationChunk> chunks = collect(engine(properties()).open("c1"), REQUEST);
+
+    assertThat(text(chunks)).isEqualTo(" music");
+    assertThat(chunks.get(chunks.size() - 1).cutShort()).isTrue();
+  }
+
+  @Test
+  void aStopFinishIsNotCutShort() {
+    stub(streaming(sse(" music.")));
+    List<ContinuationChunk> chunks = collect(engine(properties()).open("c1"), REQUEST);
+
+    assertThat(chunks).noneMatch(ContinuationChunk::cutShort);
+  }
+
+  @Test
   void sendsHistoryUserAndPrefixWithContinueFlagsAndBearerKey() {
     stub(streaming(sse(" music.")));
     collect(engine(properties()).open("c1"), REQUEST);
