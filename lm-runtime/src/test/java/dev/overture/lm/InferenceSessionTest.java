@@ -207,25 +207,31 @@ class InferenceSessionTest {
     }
   }
 
+  /**
+   * A per-token allocation shows in every window; a one-off (JIT, class loading, the management
+   * bean itself) does not, so the least of three windows is what decoding costs.
+   */
   @Test
   void decodingAllocatesNothingPerToken() throws IOException {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     try (LanguageModel model = load(write(MOE, GgmlType.Q8_0));
         InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(64))) {
       Sampler sampler = new Sampler(SamplingConfig.sampled(0.8f, 1), MOE.vocab());
-      s.prefill(PROMPT);
-      for (int i = 0; i < 10; i++) {
-        s.decode(sampler.sample(s.logits(), new int[0], 0)); // warm up
+      int[] history = PROMPT.clone();
+      long least = Long.MAX_VALUE;
+      for (int window = 0; window < 3; window++) {
+        s.rollback(0);
+        s.prefill(PROMPT);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 40; i++) {
+          s.decode(sampler.sample(s.logits(), history, history.length));
+        }
+        least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
       }
-      int[] history = s.tokens();
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < 40; i++) {
-        s.decode(sampler.sample(s.logits(), history, history.length));
-      }
-      long perToken = (threads.getCurrentThreadAllocatedBytes() - before) / 40;
-      assertTrue(perToken < 8, "decode allocated " + perToken + " bytes per token");
+      assertTrue(least / 40 < 8, "decode allocated " + least / 40 + " bytes per token");
     }
   }
+
 
   @Test
   void tokenOutsideTheVocabularyIsRejected() throws IOException {
