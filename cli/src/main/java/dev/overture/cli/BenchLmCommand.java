@@ -41,8 +41,6 @@ import picocli.CommandLine.Spec;
       "to the first word and to the first 8 words of a greedy continuation."
     })
 final class BenchLmCommand implements Callable<Integer> {
-  /** llama.cpp b4748 on this project's reference machine, 19.8M dense Q8_0, 1 thread (research notes). */
-  static final double LLAMA_CPP_DECODE_REFERENCE = 1380;
 
   @Spec CommandSpec spec;
 
@@ -69,6 +67,11 @@ final class BenchLmCommand implements Callable<Integer> {
 
   @Option(names = "--save", description = "Keep the generated GGUF files in this folder (to time the same files in llama.cpp).")
   Path saveDir;
+
+  @Option(names = "--llama-cpp-tps", description = {
+      "Decode tokens/s that llama.cpp's llama-bench measured on the same file and machine",
+      "(e.g. -p 128 -n 128 -t 1 on the --save'd micro Q8_0 file); adds a ratio column."})
+  Double llamaCppTps;
 
   @Override
   public Integer call() throws IOException {
@@ -104,7 +107,7 @@ final class BenchLmCommand implements Callable<Integer> {
                   format(r.prefillTps), format(r.decodeTps),
                   String.format(Locale.ROOT, "%.1f", r.firstWordMs),
                   r.eightWordsMs < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f (%d tok)", r.eightWordsMs, r.eightWordsTokens),
-                  String.format(Locale.ROOT, "%.2f", r.decodeTps / LLAMA_CPP_DECODE_REFERENCE)
+                  llamaCppTps == null ? "-" : String.format(Locale.ROOT, "%.2f", r.decodeTps / llamaCppTps)
                 });
               }
             }
@@ -121,7 +124,9 @@ final class BenchLmCommand implements Callable<Integer> {
     }
     printTable(out, rows);
     out.println();
-    out.println("ratio_llama.cpp = decode tokens/s / 1380 (llama.cpp, 19.8M dense Q8_0, 1 thread, this machine class).");
+    out.println(llamaCppTps == null
+        ? "ratio_llama.cpp: pass --llama-cpp-tps with llama-bench's decode tokens/s on the same file and machine."
+        : String.format(Locale.ROOT, "ratio_llama.cpp = decode tokens/s / %.0f (llama.cpp's decode on the same file and machine).", llamaCppTps));
     for (String key : decodeByRow.keySet()) {
       if (key.contains("/portable/")) {
         continue;
