@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Kernels} on the Vector API with 512-bit vectors (AVX-512).
  *
- * <p>One block of 32 bytes widens to 32 shorts in one step; the 16-bit products are summed in
+ * <p>The 8-bit dot product is its own: one block of 32 bytes widens to 32 shorts in one step; the 16-bit products are summed in
  * adjacent pairs into 16 ints with shifts (products of an activation in [-127, 127] and a weight
  * in [-128, 127] fit 16 bits) and scaled in float once per block. The species are constants of
  * this class (not fields) so that the JIT compiles every operation to a single instruction.
@@ -26,24 +26,12 @@ public final class Vector512Kernels implements Kernels {
     return "vector-512";
   }
 
+  /** Float work is memory-bound (F32 weights) or short (attention heads): 256 bits do it as well. */
+  private static final Vector256Kernels FLOATS = new Vector256Kernels();
+
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
-    int width = F.length();
-    int i = 0;
-    for (; i + 2 * width <= n; i += 2 * width) {
-      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
-      acc1 = FloatVector.fromArray(F, a, aOff + i + width).fma(FloatVector.fromArray(F, b, bOff + i + width), acc1);
-    }
-    for (; i + width <= n; i += width) {
-      acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
-    }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      sum += a[aOff + i] * b[bOff + i];
-    }
-    return sum;
+    return FLOATS.dot(a, aOff, b, bOff, n);
   }
 
   @Override
@@ -63,14 +51,6 @@ public final class Vector512Kernels implements Kernels {
 
   @Override
   public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
-    int width = F.length();
-    int i = 0;
-    FloatVector av = FloatVector.broadcast(F, a);
-    for (; i + width <= n; i += width) {
-      FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
-    }
-    for (; i < n; i++) {
-      y[yOff + i] += a * x[xOff + i];
-    }
+    FLOATS.axpy(a, x, xOff, y, yOff, n);
   }
 }
