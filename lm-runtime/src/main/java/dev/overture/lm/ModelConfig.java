@@ -129,6 +129,10 @@ public record ModelConfig(
     int kvHeads = (int) m.findLong(arch + ".attention.head_count_kv").orElse(heads);
     int headDim = (int) m.findLong(arch + ".attention.key_length").orElse(heads > 0 ? dim / heads : 0);
     int experts = (int) m.findLong(arch + ".expert_count").orElse(0);
+    if (experts > 0 && !"llama".equals(arch)) {
+      throw new GgufFormatException(m.source() + ": " + arch + ".expert_count is set, but " + arch
+          + " has no Mixture-of-Experts variant (Mixtral-style MoE files use architecture llama)");
+    }
     int used = (int) m.findLong(arch + ".expert_used_count").orElse(0);
     int ff = (int) m.findLong(arch + ".feed_forward_length").orElse(0);
     int expertFf = (int) m.findLong(arch + ".expert_feed_forward_length").orElse(ff);

@@ -234,6 +234,11 @@ class InferenceSessionTest {
 
 
   @Test
+  void aQwen2FileWithExpertsIsRejectedAsNoSuchArchitecture() {
+    assertThrows(IllegalArgumentException.class, () -> MOE.withArchitecture("qwen2"));
+  }
+
+  @Test
   void tokenOutsideTheVocabularyIsRejected() throws IOException {
     try (LanguageModel model = load(write(DENSE, GgmlType.F32));
         InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(12))) {

@@ -32,6 +32,9 @@ public record ModelShape(
     if (vocab < 512) {
       throw new IllegalArgumentException("vocab must be at least 512 (specials, 256 bytes and pieces), got " + vocab);
     }
+    if (experts > 0 && !"llama".equals(architecture)) {
+      throw new IllegalArgumentException("experts need architecture llama (Mixtral-style); llama.cpp has no MoE variant of " + architecture);
+    }
     if (experts < 0 || (experts > 0 && (expertsUsed < 1 || expertsUsed > experts))) {
       throw new IllegalArgumentException("expertsUsed must be in [1, experts] for MoE shapes");
     }
