@@ -3,6 +3,7 @@ package dev.overture.lm;
 import dev.overture.lm.gguf.GgufFile;
 import dev.overture.lm.gguf.GgufFormatException;
 import dev.overture.lm.gguf.GgufTensorInfo;
+import dev.overture.lm.kernel.Q8Layout;
 import dev.overture.lm.tensor.WeightMatrix;
 import java.io.UncheckedIOException;
 import java.nio.Buffer;
@@ -16,12 +17,14 @@ import java.nio.ByteBuffer;
 final class GgufExpertSource implements ExpertSource {
   private final GgufFile file;
   private final ModelConfig config;
+  private final Q8Layout layout;
   private final boolean packed;
   private final long expertBytes;
 
-  GgufExpertSource(GgufFile file, ModelConfig config) throws GgufFormatException {
+  GgufExpertSource(GgufFile file, ModelConfig config, Q8Layout layout) throws GgufFormatException {
     this.file = file;
     this.config = config;
+    this.layout = layout;
     this.packed = file.tensor("blk.0.ffn_gate_exps.weight").isPresent();
     int dim = config.embeddingLength();
     int ff = config.expertFeedForwardLength();
@@ -98,6 +101,6 @@ final class GgufExpertSource implements ExpertSource {
       t = file.requireTensor("blk." + layer + "." + kind + "." + expert + ".weight");
       data = file.tensorData(t);
     }
-    return ModelWeights.decode(file, t, data, rows, cols);
+    return ModelWeights.decode(file, t, data, rows, cols, layout);
   }
 }

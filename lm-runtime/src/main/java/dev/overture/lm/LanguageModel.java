@@ -53,7 +53,7 @@ public final class LanguageModel implements AutoCloseable {
       if (config.vocabSize() != tokenizer.vocabSize()) {
         throw new GgufFormatException(path + ": model vocabulary " + config.vocabSize() + " differs from the tokenizer's " + tokenizer.vocabSize());
       }
-      ModelWeights weights = ModelWeights.load(file, config);
+      ModelWeights weights = ModelWeights.load(file, config, options.kernels().q8Layout());
       ExpertProvider experts = weights.experts == null ? null : options.experts().apply(weights.experts);
       return new LanguageModel(file, config, tokenizer, weights, experts, options.kernels());
     } catch (IOException | RuntimeException | Error e) {

@@ -4,6 +4,7 @@ import dev.overture.lm.gguf.GgmlType;
 import dev.overture.lm.gguf.GgufFile;
 import dev.overture.lm.gguf.GgufFormatException;
 import dev.overture.lm.gguf.GgufTensorInfo;
+import dev.overture.lm.kernel.Q8Layout;
 import dev.overture.lm.tensor.WeightMatrix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -70,35 +71,35 @@ final class ModelWeights {
     return sum;
   }
 
-  static ModelWeights load(GgufFile file, ModelConfig c) throws GgufFormatException {
+  static ModelWeights load(GgufFile file, ModelConfig c, Q8Layout layout) throws GgufFormatException {
     int dim = c.embeddingLength();
-    WeightMatrix embedding = matrix(file, "token_embd.weight", c.vocabSize(), dim);
+    WeightMatrix embedding = matrix(file, layout, "token_embd.weight", c.vocabSize(), dim);
     Layer[] layers = new Layer[c.blockCount()];
     for (int i = 0; i < layers.length; i++) {
       String p = "blk." + i + ".";
       boolean moe = c.isMoe();
       layers[i] = new Layer(
           vector(file, p + "attn_norm.weight", dim),
-          matrix(file, p + "attn_q.weight", c.queryDim(), dim),
-          matrix(file, p + "attn_k.weight", c.kvDim(), dim),
-          matrix(file, p + "attn_v.weight", c.kvDim(), dim),
-          matrix(file, p + "attn_output.weight", dim, c.queryDim()),
+          matrix(file, layout, p + "attn_q.weight", c.queryDim(), dim),
+          matrix(file, layout, p + "attn_k.weight", c.kvDim(), dim),
+          matrix(file, layout, p + "attn_v.weight", c.kvDim(), dim),
+          matrix(file, layout, p + "attn_output.weight", dim, c.queryDim()),
           optionalVector(file, p + "attn_q.bias", c.queryDim()),
           optionalVector(file, p + "attn_k.bias", c.kvDim()),
           optionalVector(file, p + "attn_v.bias", c.kvDim()),
           vector(file, p + "ffn_norm.weight", dim),
-          moe ? null : matrix(file, p + "ffn_gate.weight", c.feedForwardLength(), dim),
-          moe ? null : matrix(file, p + "ffn_up.weight", c.feedForwardLength(), dim),
-          moe ? null : matrix(file, p + "ffn_down.weight", dim, c.feedForwardLength()),
-          moe ? matrix(file, p + "ffn_gate_inp.weight", c.expertCount(), dim) : null);
+          moe ? null : matrix(file, layout, p + "ffn_gate.weight", c.feedForwardLength(), dim),
+          moe ? null : matrix(file, layout, p + "ffn_up.weight", c.feedForwardLength(), dim),
+          moe ? null : matrix(file, layout, p + "ffn_down.weight", dim, c.feedForwardLength()),
+          moe ? matrix(file, layout, p + "ffn_gate_inp.weight", c.expertCount(), dim) : null);
     }
     Optional<GgufTensorInfo> out = file.tensor("output.weight");
-    WeightMatrix output = out.isPresent() ? matrix(file, "output.weight", c.vocabSize(), dim) : embedding;
-    ExpertSource experts = c.isMoe() ? new GgufExpertSource(file, c) : null;
+    WeightMatrix output = out.isPresent() ? matrix(file, layout, "output.weight", c.vocabSize(), dim) : embedding;
+    ExpertSource experts = c.isMoe() ? new GgufExpertSource(file, c, layout) : null;
     return new ModelWeights(embedding, layers, vector(file, "output_norm.weight", dim), output, !out.isPresent(), experts);
   }
 
-  static WeightMatrix matrix(GgufFile file, String name, int rows, int cols) throws GgufFormatException {
+  static WeightMatrix matrix(GgufFile file, Q8Layout layout, String name, int rows, int cols) throws GgufFormatException {
     GgufTensorInfo t = file.requireTensor(name);
     long[] s = t.shape();
     long fileRows = 1;
@@ -109,12 +110,13 @@ final class ModelWeights {
       throw new GgufFormatException(file.path() + ": tensor " + name + " has shape " + java.util.Arrays.toString(s)
           + ", expected [" + cols + ", " + rows + "]");
     }
-    return decode(file, t, file.tensorData(t), rows, cols);
+    return decode(file, t, file.tensorData(t), rows, cols, layout);
   }
 
-  static WeightMatrix decode(GgufFile file, GgufTensorInfo t, ByteBuffer data, int rows, int cols) throws GgufFormatException {
+  static WeightMatrix decode(GgufFile file, GgufTensorInfo t, ByteBuffer data, int rows, int cols, Q8Layout layout)
+      throws GgufFormatException {
     try {
-      return WeightMatrix.decode(t.type(), data, rows, cols);
+      return WeightMatrix.decode(t.type(), data, rows, cols, layout);
     } catch (IllegalArgumentException e) {
       throw new GgufFormatException(file.path() + ": tensor " + t.name() + ": " + e.getMessage());
     }
@@ -129,7 +131,7 @@ final class ModelWeights {
     if (t.type() == GgmlType.F32) {
       file.tensorData(t).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
     } else {
-      decode(file, t, file.tensorData(t), 1, n).copyRow(0, out, 0);
+      decode(file, t, file.tensorData(t), 1, n, Q8Layout.ROWS).copyRow(0, out, 0);
     }
     return out;
   }

@@ -37,6 +37,17 @@ public interface Kernels {
   void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
 
   /**
+   * {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}, over bytes: one column step of a
+   * {@link Q8Layout#COLUMNS} product. With {@code a} an integer in [-127, 127] and at most
+   * {@link #Q8_BLOCK} steps into the same {@code y}, every sum is an integer below 2<sup>24</sup>
+   * and so exact in float, as the integer sums of {@link #dotQ8} are.
+   */
+  void axpyQ8(float a, byte[] x, int xOff, float[] y, int yOff, int n);
+
+  /** The layout of 8-bit block matrices these kernels multiply fastest. */
+  Q8Layout q8Layout();
+
+  /**
    * Returns the best kernels this JVM can run: a registered provider that reports itself
    * available, else {@link PortableKernels}. The reason a faster provider was passed over is
    * available from {@link KernelSelection#select()} for start-up logs.

@@ -26,37 +26,48 @@ public final class Q8Matrix extends WeightMatrix {
   }
 
   static Q8Matrix decodeBlocks(GgmlType type, ByteBuffer source, int rows, int cols) {
-    if (cols % BLOCK != 0) {
-      throw new IllegalArgumentException(type + " rows must be a multiple of " + BLOCK + " long, got " + cols);
-    }
-    checkLength(type, source, rows, cols);
-    ByteBuffer in = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer in = checkBlocks(type, source, rows, cols);
     int blocks = rows * (cols / BLOCK);
     byte[] q = new byte[rows * cols];
     float[] s = new float[blocks];
     int base = in.position();
-    if (type == GgmlType.Q8_0) {
-      for (int b = 0; b < blocks; b++) {
-        int p = base + b * 34;
-        s[b] = Float16.toFloat(in.getShort(p));
-        ((Buffer) in).position(p + 2); // Buffer's method: the ByteBuffer override is missing on Android 26
-        in.get(q, b * BLOCK, BLOCK);
-      }
-    } else if (type == GgmlType.Q4_0) {
-      for (int b = 0; b < blocks; b++) {
-        int p = base + b * 18;
-        s[b] = Float16.toFloat(in.getShort(p));
-        int o = b * BLOCK;
-        for (int j = 0; j < 16; j++) {
-          int v = in.get(p + 2 + j) & 0xff;
-          q[o + j] = (byte) ((v & 0x0f) - 8);
-          q[o + j + 16] = (byte) ((v >>> 4) - 8);
-        }
-      }
-    } else {
-      throw new IllegalArgumentException("not an 8-bit block type: " + type);
+    for (int b = 0; b < blocks; b++) {
+      s[b] = readBlock(type, in, base, b, q, b * BLOCK);
     }
     return new Q8Matrix(rows, cols, q, s);
+  }
+
+  /** Validates an 8-bit block tensor's size and returns a little-endian view of it. */
+  static ByteBuffer checkBlocks(GgmlType type, ByteBuffer source, int rows, int cols) {
+    if (type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+      throw new IllegalArgumentException("not an 8-bit block type: " + type);
+    }
+    if (cols % BLOCK != 0) {
+      throw new IllegalArgumentException(type + " rows must be a multiple of " + BLOCK + " long, got " + cols);
+    }
+    checkLength(type, source, rows, cols);
+    return source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Decodes block {@code b} (counted from {@code base}) of a Q8_0 or Q4_0 tensor into {@code
+   * BLOCK} bytes at {@code q[qOff]} and returns its scale; Q4_0's 4-bit values widen to bytes
+   * without loss.
+   */
+  static float readBlock(GgmlType type, ByteBuffer in, int base, int b, byte[] q, int qOff) {
+    if (type == GgmlType.Q8_0) {
+      int p = base + b * 34;
+      ((Buffer) in).position(p + 2); // Buffer's method: the ByteBuffer override is missing on Android 26
+      in.get(q, qOff, BLOCK);
+      return Float16.toFloat(in.getShort(p));
+    }
+    int p = base + b * 18;
+    for (int j = 0; j < 16; j++) {
+      int v = in.get(p + 2 + j) & 0xff;
+      q[qOff + j] = (byte) ((v & 0x0f) - 8);
+      q[qOff + j + 16] = (byte) ((v >>> 4) - 8);
+    }
+    return Float16.toFloat(in.getShort(p));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.overture.lm.tensor;
 
 import dev.overture.lm.gguf.GgmlType;
 import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.Q8Layout;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,15 +27,25 @@ public abstract class WeightMatrix {
 
   /**
    * Decodes {@code rows * cols} values of {@code type} from {@code data} (little-endian, starting
-   * at its position).
+   * at its position), 8-bit blocks in the {@link Q8Layout#ROWS} layout.
    *
    * @throws IllegalArgumentException when the type is not supported or the buffer is too short
    */
   public static WeightMatrix decode(GgmlType type, ByteBuffer data, int rows, int cols) {
+    return decode(type, data, rows, cols, Q8Layout.ROWS);
+  }
+
+  /**
+   * Decodes like {@link #decode(GgmlType, ByteBuffer, int, int)}, with 8-bit blocks (Q8_0, Q4_0)
+   * in {@code layout}, usually the {@link Kernels#q8Layout()} of the kernels that will multiply.
+   */
+  public static WeightMatrix decode(GgmlType type, ByteBuffer data, int rows, int cols, Q8Layout layout) {
     switch (type) {
       case Q8_0:
       case Q4_0:
-        return Q8Matrix.decodeBlocks(type, data, rows, cols);
+        return layout == Q8Layout.COLUMNS
+            ? Q8ColumnMatrix.decodeBlocks(type, data, rows, cols)
+            : Q8Matrix.decodeBlocks(type, data, rows, cols);
       default:
         return F32Matrix.decodeFloats(type, data, rows, cols);
     }

@@ -1,6 +1,7 @@
 package dev.overture.lm.vector;
 
 import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.Q8Layout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -40,7 +41,7 @@ public final class Vector256Kernels implements Kernels {
     for (; i + width <= n; i += width) {
       acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = LaneSums.sum(acc0.add(acc1));
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }
@@ -64,7 +65,7 @@ public final class Vector256Kernels implements Kernels {
       FloatVector sums = (FloatVector) sums32.convert(VectorOperators.I2F, 0);
       acc = sums.fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
-    return acc.reduceLanes(VectorOperators.ADD);
+    return LaneSums.sum(acc);
   }
 
   @Override
@@ -77,5 +78,19 @@ public final class Vector256Kernels implements Kernels {
     for (; i < n; i++) {
       y[yOff + i] += a * x[xOff + i];
     }
+  }
+
+  @Override
+  public void axpyQ8(float a, byte[] x, int xOff, float[] y, int yOff, int n) {
+    // Only reached when a COLUMNS matrix meets these kernels (a model loaded for other kernels);
+    // C2 vectorizes this loop by itself.
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] += a * x[xOff + i];
+    }
+  }
+
+  @Override
+  public Q8Layout q8Layout() {
+    return Q8Layout.ROWS;
   }
 }

@@ -1,6 +1,7 @@
 package dev.overture.lm.vector;
 
 import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.Q8Layout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -46,11 +47,21 @@ public final class Vector512Kernels implements Kernels {
       IntVector sums = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pairs.lanewise(VectorOperators.ASHR, 16));
       acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
-    return acc.reduceLanes(VectorOperators.ADD);
+    return LaneSums.sum(acc);
   }
 
   @Override
   public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
     FLOATS.axpy(a, x, xOff, y, yOff, n);
+  }
+
+  @Override
+  public void axpyQ8(float a, byte[] x, int xOff, float[] y, int yOff, int n) {
+    FLOATS.axpyQ8(a, x, xOff, y, yOff, n);
+  }
+
+  @Override
+  public Q8Layout q8Layout() {
+    return Q8Layout.ROWS;
   }
 }

@@ -100,6 +100,23 @@ class VectorKernelsContractTest {
   }
 
   @ParameterizedTest
+  @MethodSource("widths")
+  void axpyQ8IsExactLikePortable(Kernels vector) {
+    for (int n : new int[] {1, 15, 16, 33, 256}) {
+      byte[] x = new byte[n + 3];
+      random.nextBytes(x);
+      float[] y1 = new float[n + 1];
+      float[] y2 = new float[n + 1];
+      for (int step = 0; step < Kernels.Q8_BLOCK; step++) { // a whole block of extreme products stays exact
+        portable.axpyQ8(-127, x, 3, y1, 1, n);
+        vector.axpyQ8(-127, x, 3, y2, 1, n);
+      }
+      assertArrayEquals(y1, y2, "n=" + n);
+      assertEquals(-127f * 32 * x[3], y2[1], "n=" + n);
+    }
+  }
+
+  @ParameterizedTest
   @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_0"})
   void aWholeMoeModelGivesTheSameLogitsOnBothKernelSets(GgmlType type, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("moe.gguf");
