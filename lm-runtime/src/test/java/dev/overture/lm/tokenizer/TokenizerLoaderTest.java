@@ -129,4 +129,15 @@ class TokenizerLoaderTest {
     assertEquals("[4, 275, 4]", Arrays.toString(tokenizer.encode("\0wd\0")));
     assertEquals("\0wd\0", tokenizer.decode(tokenizer.encode("\0wd\0")));
   }
+
+  @Test
+  void unusedTokensDecodeToNothing() throws Exception {
+    int[] types = new int[276];
+    Arrays.fill(types, 1);
+    Arrays.fill(types, 0, 4, 3);
+    types[275] = 5; // "wd" is an UNUSED slot
+    Tokenizer tokenizer = TinyVocabularies.tokenizer(TinyVocabularies.gpt2("gpt-2").putInts("tokenizer.ggml.token_type", types));
+    int w = tokenizer.encode("w")[0];
+    assertEquals("ww", tokenizer.decode(new int[] {w, 275, w}));
+  }
 }
