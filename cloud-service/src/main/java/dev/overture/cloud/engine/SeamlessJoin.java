@@ -35,10 +35,30 @@ public final class SeamlessJoin {
 
   /**
    * Whether a reply after {@code prefix} must not begin with a letter or digit: true when the
-   * prefix is not empty and ends with a non-separator character.
+   * prefix is not empty and ends with a non-separator character of a script that separates words
+   * with spaces. After Chinese, Japanese, Thai, Lao, Khmer or Myanmar text the next character
+   * follows directly ({@code "我喜欢" + "音乐"}), so there a prefix never ends in a word.
    */
   public static boolean endsInWord(String prefix) {
-    return !prefix.isEmpty() && !Words.isSeparator(prefix.charAt(prefix.length() - 1));
+    if (prefix.isEmpty() || Words.isSeparator(prefix.charAt(prefix.length() - 1))) {
+      return false;
+    }
+    return !writtenWithoutSpaces(prefix.codePointBefore(prefix.length()));
+  }
+
+  private static boolean writtenWithoutSpaces(int codePoint) {
+    switch (Character.UnicodeScript.of(codePoint)) {
+      case HAN:
+      case HIRAGANA:
+      case KATAKANA:
+      case THAI:
+      case LAO:
+      case KHMER:
+      case MYANMAR:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Whether {@code c} would glue onto a preceding word. */
@@ -61,6 +81,14 @@ public final class SeamlessJoin {
   }
 
   private boolean firstWordComplete() {
+    if (!afterWord) { // only leading separators change: the text can go once any other character came
+      for (int i = 0; i < head.length(); i++) {
+        if (!Words.isSeparator(head.charAt(i))) {
+          return true;
+        }
+      }
+      return false;
+    }
     boolean inWord = false;
     for (int i = 0; i < head.length(); i++) {
       boolean separator = Words.isSeparator(head.charAt(i));

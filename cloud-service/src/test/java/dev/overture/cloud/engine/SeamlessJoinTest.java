@@ -75,4 +75,19 @@ class SeamlessJoinTest {
     assertThat(SeamlessJoin.endsInWord("Sure, ")).isFalse();
     assertThat(SeamlessJoin.endsInWord("")).isFalse();
   }
+
+  @Test
+  void textWrittenWithoutSpacesJoinsDirectly() {
+    assertThat(join("我喜欢", "音乐", "。")).isEqualTo("音乐。");
+    assertThat(join("ありがとう", " ございます")).isEqualTo("ございます");
+    assertThat(SeamlessJoin.endsInWord("我喜欢")).isFalse();
+    assertThat(SeamlessJoin.endsInWord("I like")).isTrue();
+  }
+
+  @Test
+  void afterASeparatorTextIsReleasedWithoutWaitingForAWholeWord() {
+    SeamlessJoin join = new SeamlessJoin("Sure, ");
+    assertThat(join.accept(" mus")).isEqualTo("mus");
+    assertThat(join.accept("ic")).isEqualTo("ic");
+  }
 }
