@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  *       and not yet ended, resumable ones included;
  *   <li>{@code overture.turns} [{@code overture_turns_total}], tag {@code status}: turns ended, as
  *       {@code completed}, {@code truncated}, {@code cancelled}, {@code failed}, or {@code
- *       abandoned} (the session ended first);
+ *       abandoned} (the session ended first); an OpenAI-compatible completion is one turn too, its
+ *       request standing for the commit;
  *   <li>{@code overture.turn.first.word} [{@code overture_turn_first_word_seconds}]: from the
  *       opener commit to the first continuation delta sent (histogram, p50/p90/p99);
  *   <li>{@code overture.continuation.tokens.per.second} [{@code

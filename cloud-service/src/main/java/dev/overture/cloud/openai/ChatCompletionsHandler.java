@@ -27,6 +27,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -121,7 +122,49 @@ final class ChatCompletionsHandler {
         new ContinuationRequest(parsed.context(), parsed.assistantPrefix(), parsed.maxTokens());
     Flux<ContinuationChunk> reply = Flux.using(
         () -> engine.open(id), conversation -> conversation.continueReply(continuation), EngineConversation::close);
-    return admission.acquire().flatMapMany(permit -> reply.doFinally(signal -> permit.release()));
+    return admission.acquire().flatMapMany(permit -> {
+      TurnMeter meter = new TurnMeter(parsed.maxTokens());
+      return reply.doOnNext(meter::chunk).doFinally(signal -> {
+        permit.release();
+        meter.end(signal);
+      });
+    });
+  }
+
+  /**
+   * A completion counted as one turn in the service's metrics: the request is the commit, so the
+   * first-word time runs from the engine permit to the first non-empty chunk. Signals arrive in
+   * series (Reactive Streams), so plain fields suffice.
+   */
+  private final class TurnMeter {
+    private final long start = System.nanoTime();
+    private final int maxTokens;
+    private final Tally tally = new Tally();
+    private long firstWordNanos = -1;
+
+    TurnMeter(int maxTokens) {
+      this.maxTokens = maxTokens;
+    }
+
+    void chunk(ContinuationChunk chunk) {
+      tally.add(chunk);
+      if (firstWordNanos < 0 && !chunk.text().isEmpty()) {
+        firstWordNanos = System.nanoTime();
+        metrics.firstWord(firstWordNanos - start);
+      }
+    }
+
+    void end(SignalType signal) {
+      if (signal == SignalType.ON_COMPLETE) {
+        metrics.turnEnded("length".equals(tally.finishReason(maxTokens)) ? "truncated" : "completed");
+        long nanos = System.nanoTime() - start; // as the WebSocket turns measure it: generation start to end
+        if (tally.completionTokens > 0 && nanos > 0) {
+          metrics.tokensPerSecond(tally.completionTokens * 1e9 / nanos);
+        }
+      } else {
+        metrics.turnEnded(signal == SignalType.ON_ERROR ? "failed" : "cancelled");
+      }
+    }
   }
 
   private Mono<ServerResponse> complete(

@@ -70,6 +70,7 @@ class ChatCompletionsHandlerTest {
   @Autowired WebTestClient anonymous;
   private WebTestClient client;
   @Autowired ScriptedEngine engine;
+  @Autowired io.micrometer.core.instrument.MeterRegistry registry;
   @LocalServerPort int port;
 
   private final JsonMapper json = JsonMapper.shared();
@@ -138,6 +139,26 @@ class ChatCompletionsHandlerTest {
         .isEqualTo(" music, especially ambient.");
     assertThat(engine.requests.get(0).assistantPrefix()).isEqualTo("Sure, I love electronic");
     assertThat(engine.requests.get(0).context().userText()).isEqualTo("Do you like music?");
+  }
+
+  private double turns(String status) {
+    io.micrometer.core.instrument.Counter c = registry.find("overture.turns").tag("status", status).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void completionsCountAsTurnsInTheMetrics() {
+    double completed = turns("completed");
+    double truncated = turns("truncated");
+    long firstWords = registry.get("overture.turn.first.word").timer().count();
+    postJson(PLAIN, 200);
+    engine.script = request -> Flux.range(1, request.maxTokens()).map(i -> new ContinuationChunk(" la", 3, i));
+    postJson(PLAIN.replace("}]}", "}],\"max_completion_tokens\":4}"), 200);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(turns("completed")).isEqualTo(completed + 1);
+      assertThat(turns("truncated")).isEqualTo(truncated + 1);
+    });
+    assertThat(registry.get("overture.turn.first.word").timer().count()).isEqualTo(firstWords + 2);
   }
 
   @Test
