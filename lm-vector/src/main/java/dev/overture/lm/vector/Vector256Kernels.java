@@ -41,7 +41,7 @@ public final class Vector256Kernels implements Kernels {
     for (; i + width <= n; i += width) {
       acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
     }
-    float sum = LaneSums.sum(acc0.add(acc1));
+    float sum = LaneSums.sum256(acc0.add(acc1));
     for (; i < n; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }
@@ -65,7 +65,7 @@ public final class Vector256Kernels implements Kernels {
       FloatVector sums = (FloatVector) sums32.convert(VectorOperators.I2F, 0);
       acc = sums.fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
-    return LaneSums.sum(acc);
+    return LaneSums.sum256(acc);
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class Vector512Kernels implements Kernels {
       IntVector sums = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pairs.lanewise(VectorOperators.ASHR, 16));
       acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, aScale[aScaleOff + blk] * bScale[bScaleOff + blk]), acc);
     }
-    return LaneSums.sum(acc);
+    return LaneSums.sum512(acc);
   }
 
   @Override
