@@ -141,6 +141,12 @@ final class ForwardPass implements AutoCloseable {
       addBias(layer.bk, kNew, n);
       addBias(layer.bv, vNew, n);
       int kvDim = c.kvDim();
+      if (layer.qNorm != null) {
+        for (int t = 0; t < n; t++) {
+          rmsNorm(q, t * c.queryDim(), layer.qNorm, q, t * c.queryDim(), c.queryDim());
+          rmsNorm(kNew, t * kvDim, layer.kNorm, kNew, t * kvDim, kvDim);
+        }
+      }
       for (int t = 0; t < n; t++) {
         rotate(q, t * c.queryDim(), c.headCount(), start + t);
         rotate(kNew, t * kvDim, c.headCountKv(), start + t);

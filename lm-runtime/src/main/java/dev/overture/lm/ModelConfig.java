@@ -11,7 +11,9 @@ import java.util.Set;
  * The shape of a decoder-only transformer, read from GGUF metadata with llama.cpp's keys.
  *
  * @param architecture {@code general.architecture}: {@code llama} (dense, or Mixtral-style MoE
- *     when {@code expertCount > 0}) or {@code qwen2} (biases on Q, K and V)
+ *     when {@code expertCount > 0}), {@code qwen2} (biases on Q, K and V) or {@code olmoe}
+ *     (Mixture-of-Experts with RMSNorm on the whole Q and K projections, raw softmax routing
+ *     weights, neox RoPE)
  * @param embeddingLength width of the residual stream
  * @param blockCount number of transformer layers
  * @param headCount query heads
@@ -60,7 +62,7 @@ public record ModelConfig(
 
   /** Architectures this runtime can run. */
   public static final Set<String> SUPPORTED_ARCHITECTURES =
-      Collections.unmodifiableSet(new HashSet<>(Arrays.asList("llama", "qwen2")));
+      Collections.unmodifiableSet(new HashSet<>(Arrays.asList("llama", "qwen2", "olmoe")));
 
   public ModelConfig {
     requirePositive("embedding_length", embeddingLength);
@@ -93,6 +95,11 @@ public record ModelConfig(
   /** Whether the feed-forward layers are Mixture-of-Experts. */
   public boolean isMoe() {
     return expertCount > 0;
+  }
+
+  /** Whether Q and K are RMS-normalized over their whole projection before RoPE ({@code olmoe}). */
+  public boolean normalizesQueriesAndKeys() {
+    return "olmoe".equals(architecture);
   }
 
   /** Width of all query heads together. */
@@ -129,9 +136,12 @@ public record ModelConfig(
     int kvHeads = (int) m.findLong(arch + ".attention.head_count_kv").orElse(heads);
     int headDim = (int) m.findLong(arch + ".attention.key_length").orElse(heads > 0 ? dim / heads : 0);
     int experts = (int) m.findLong(arch + ".expert_count").orElse(0);
-    if (experts > 0 && !"llama".equals(arch)) {
+    if (experts > 0 && "qwen2".equals(arch)) {
       throw new GgufFormatException(m.source() + ": " + arch + ".expert_count is set, but " + arch
           + " has no Mixture-of-Experts variant (Mixtral-style MoE files use architecture llama)");
+    }
+    if (experts == 0 && "olmoe".equals(arch)) {
+      throw new GgufFormatException(m.source() + ": olmoe.expert_count is missing or 0; olmoe is a Mixture-of-Experts architecture");
     }
     int used = (int) m.findLong(arch + ".expert_used_count").orElse(0);
     int ff = (int) m.findLong(arch + ".feed_forward_length").orElse(0);

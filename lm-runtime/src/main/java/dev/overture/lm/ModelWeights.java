@@ -17,12 +17,14 @@ final class ModelWeights {
     final float[] attnNorm;
     final WeightMatrix wq, wk, wv, wo;
     final float[] bq, bk, bv;
+    /** RMSNorm weights over the whole Q and K projections (OLMoE), or null. */
+    final float[] qNorm, kNorm;
     final float[] ffnNorm;
     final WeightMatrix gate, up, down;
     final WeightMatrix router;
 
     Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
-        float[] bq, float[] bk, float[] bv, float[] ffnNorm,
+        float[] bq, float[] bk, float[] bv, float[] qNorm, float[] kNorm, float[] ffnNorm,
         WeightMatrix gate, WeightMatrix up, WeightMatrix down, WeightMatrix router) {
       this.attnNorm = attnNorm;
       this.wq = wq;
@@ -32,6 +34,8 @@ final class ModelWeights {
       this.bq = bq;
       this.bk = bk;
       this.bv = bv;
+      this.qNorm = qNorm;
+      this.kNorm = kNorm;
       this.ffnNorm = ffnNorm;
       this.gate = gate;
       this.up = up;
@@ -87,6 +91,8 @@ final class ModelWeights {
           optionalVector(file, p + "attn_q.bias", c.queryDim()),
           optionalVector(file, p + "attn_k.bias", c.kvDim()),
           optionalVector(file, p + "attn_v.bias", c.kvDim()),
+          c.normalizesQueriesAndKeys() ? vector(file, p + "attn_q_norm.weight", c.queryDim()) : null,
+          c.normalizesQueriesAndKeys() ? vector(file, p + "attn_k_norm.weight", c.kvDim()) : null,
           vector(file, p + "ffn_norm.weight", dim),
           moe ? null : matrix(file, layout, p + "ffn_gate.weight", c.feedForwardLength(), dim),
           moe ? null : matrix(file, layout, p + "ffn_up.weight", c.feedForwardLength(), dim),

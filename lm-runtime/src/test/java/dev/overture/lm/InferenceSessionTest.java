@@ -85,6 +85,21 @@ class InferenceSessionTest {
     assertMatchesReference(MOE, GgmlType.F32, 1e-4);
   }
 
+  /** OLMoE: Q/K RMSNorm over whole projections, neox RoPE, raw (not renormalized) top-k weights. */
+  @Test
+  void olmoeMatchesReference() throws IOException {
+    ModelShape olmoe = new ModelShape("olmoe", 64, 2, 4, 4, 64, 512, 4, 2, false, 64);
+    assertMatchesReference(olmoe, GgmlType.F32, 1e-4);
+    assertMatchesReference(olmoe, GgmlType.Q8_0, 0.04);
+  }
+
+  @Test
+  void olmoeShapesThatLlamaCppCannotLoadAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new ModelShape("olmoe", 64, 2, 4, 4, 64, 512, 0, 0, false, 64));
+    assertThrows(IllegalArgumentException.class, () -> new ModelShape("olmoe", 64, 2, 4, 2, 64, 512, 4, 2, false, 64));
+    assertThrows(IllegalArgumentException.class, () -> new ModelShape("olmoe", 64, 2, 4, 4, 64, 512, 4, 2, true, 64));
+  }
+
   @ParameterizedTest
   @EnumSource(value = GgmlType.class, names = {"F16", "BF16"})
   void halfPrecisionWeightsMatchReference(GgmlType type) throws IOException {

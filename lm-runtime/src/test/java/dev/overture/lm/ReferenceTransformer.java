@@ -49,11 +49,16 @@ final class ReferenceTransformer {
       String p = "blk." + l + ".";
       double[][] wq = matrix(p + "attn_q.weight"), wk = matrix(p + "attn_k.weight"), wv = matrix(p + "attn_v.weight"), wo = matrix(p + "attn_output.weight");
       double[] bq = optionalVector(p + "attn_q.bias"), bk = optionalVector(p + "attn_k.bias"), bv = optionalVector(p + "attn_v.bias");
+      double[] qNorm = optionalVector(p + "attn_q_norm.weight"), kNorm = optionalVector(p + "attn_k_norm.weight");
       double[][] keys = new double[n][], values = new double[n][];
       double[][] attended = new double[n][];
       for (int t = 0; t < n; t++) {
         double[] h = rmsNorm(x[t], vector(p + "attn_norm.weight"));
         double[] q = add(mul(wq, h), bq), k = add(mul(wk, h), bk);
+        if (qNorm != null) { // olmoe: RMSNorm over the whole projection, before RoPE
+          q = rmsNorm(q, qNorm);
+          k = rmsNorm(k, kNorm);
+        }
         values[t] = add(mul(wv, h), bv);
         rope(q, t);
         rope(k, t);

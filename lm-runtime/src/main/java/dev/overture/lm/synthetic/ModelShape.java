@@ -3,7 +3,7 @@ package dev.overture.lm.synthetic;
 /**
  * The dimensions of a synthetic model.
  *
- * @param architecture {@code llama} or {@code qwen2}
+ * @param architecture {@code llama}, {@code qwen2} or {@code olmoe}
  * @param dim embedding length
  * @param layers transformer blocks
  * @param heads query heads
@@ -20,8 +20,8 @@ public record ModelShape(
     boolean tiedEmbeddings, int contextLength) {
 
   public ModelShape {
-    if (!"llama".equals(architecture) && !"qwen2".equals(architecture)) {
-      throw new IllegalArgumentException("architecture must be llama or qwen2, got " + architecture);
+    if (!"llama".equals(architecture) && !"qwen2".equals(architecture) && !"olmoe".equals(architecture)) {
+      throw new IllegalArgumentException("architecture must be llama, qwen2 or olmoe, got " + architecture);
     }
     if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || ff <= 0 || contextLength <= 0) {
       throw new IllegalArgumentException("dimensions must be positive");
@@ -32,8 +32,12 @@ public record ModelShape(
     if (vocab < 512) {
       throw new IllegalArgumentException("vocab must be at least 512 (specials, 256 bytes and pieces), got " + vocab);
     }
-    if (experts > 0 && !"llama".equals(architecture)) {
-      throw new IllegalArgumentException("experts need architecture llama (Mixtral-style); llama.cpp has no MoE variant of " + architecture);
+    if (experts > 0 && "qwen2".equals(architecture)) {
+      throw new IllegalArgumentException("experts need architecture llama (Mixtral-style) or olmoe; llama.cpp has no MoE variant of " + architecture);
+    }
+    if ("olmoe".equals(architecture) && (experts == 0 || kvHeads != heads || tiedEmbeddings)) {
+      // llama.cpp's olmoe loader requires experts, output.weight, and K-norm weights as wide as the embedding.
+      throw new IllegalArgumentException("olmoe shapes need experts, kvHeads == heads and untied embeddings (as llama.cpp loads them)");
     }
     if (experts < 0 || (experts > 0 && (expertsUsed < 1 || expertsUsed > experts))) {
       throw new IllegalArgumentException("expertsUsed must be in [1, experts] for MoE shapes");
@@ -63,7 +67,7 @@ public record ModelShape(
     long kvDim = (long) kvHeads * (dim / heads);
     long attention = 2L * dim * dim + 2L * dim * kvDim;
     long ffn = experts > 0 ? (long) experts * 3 * dim * ff + (long) experts * dim : 3L * dim * ff;
-    long bias = "qwen2".equals(architecture) ? dim + 2 * kvDim : 0;
+    long bias = "qwen2".equals(architecture) ? dim + 2 * kvDim : "olmoe".equals(architecture) ? dim + kvDim : 0;
     return (long) vocab * dim * (tiedEmbeddings ? 1 : 2) + layers * (attention + ffn + bias + 2L * dim) + dim;
   }
 }

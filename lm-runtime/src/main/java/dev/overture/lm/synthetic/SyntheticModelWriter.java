@@ -73,6 +73,10 @@ public final class SyntheticModelWriter {
         vector(w, p + "attn_k.bias", kvDim, random, 0f, 0.1f);
         vector(w, p + "attn_v.bias", kvDim, random, 0f, 0.1f);
       }
+      if ("olmoe".equals(a)) {
+        vector(w, p + "attn_q_norm.weight", shape.dim(), random, 1f, 0.1f);
+        vector(w, p + "attn_k_norm.weight", kvDim, random, 1f, 0.1f);
+      }
       vector(w, p + "ffn_norm.weight", shape.dim(), random, 1f, 0.1f);
       if (shape.experts() > 0) {
         matrixF32(w, p + "ffn_gate_inp.weight", shape.experts(), shape.dim(), random, 1f);
