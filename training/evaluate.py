@@ -17,9 +17,10 @@ import sys
 import time
 from collections import Counter
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_threads  # noqa: E402,F401  (before torch: OpenBLAS must not start its own threads)
+import torch  # noqa: E402
+
 from corpus import chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from model import MoE  # noqa: E402

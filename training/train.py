@@ -17,9 +17,10 @@ import signal
 import sys
 import time
 
-import torch
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import blas_threads  # noqa: E402,F401  (before torch: OpenBLAS must not start its own threads)
+import torch  # noqa: E402
+
 from model import PRESETS, Config, Transformer  # noqa: E402
 from tokenizer import OUT, Tokenizer  # noqa: E402
 from corpus import chatml  # noqa: E402
