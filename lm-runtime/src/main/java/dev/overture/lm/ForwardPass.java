@@ -33,6 +33,8 @@ final class ForwardPass implements AutoCloseable {
   private final float[] gate;
   private final float[] up;
   private final Activation hidden;
+  /** The shared expert's hidden activation (qwen2moe), whose width differs from the routed experts'; null without one. */
+  private final Activation sharedHidden;
   private final float[][] scores;
   private final float[] ropeCos;
   private final float[] ropeSin;
@@ -73,6 +75,7 @@ final class ForwardPass implements AutoCloseable {
     this.pool = new WorkerPool(threads, "overture-lm");
     int dim = c.embeddingLength();
     int ff = c.isMoe() ? c.expertFeedForwardLength() : c.feedForwardLength();
+    int sharedFf = c.sharedExpertFeedForwardLength();
     keyCache = new float[c.blockCount()][contextLength * c.kvDim()];
     valueCache = new float[c.blockCount()][contextLength * c.kvDim()];
     x = new float[batch * dim];
@@ -82,9 +85,10 @@ final class ForwardPass implements AutoCloseable {
     vNew = new float[batch * c.kvDim()];
     attOut = new Activation(batch, c.queryDim());
     proj = new float[batch * dim];
-    gate = new float[batch * ff];
-    up = new float[batch * ff];
+    gate = new float[batch * Math.max(ff, sharedFf)];
+    up = new float[batch * Math.max(ff, sharedFf)];
     hidden = new Activation(batch, ff);
+    sharedHidden = sharedFf > 0 ? new Activation(batch, sharedFf) : null;
     scores = new float[threads][contextLength];
     logits = new float[c.vocabSize()];
     int half = c.ropeDimension() / 2;
@@ -167,6 +171,9 @@ final class ForwardPass implements AutoCloseable {
         addInto(x, proj, n * dim);
       } else {
         mixtureOfExperts(l, layer, n, start);
+        if (layer.sharedGateInput != null) {
+          sharedExpert(layer, n);
+        }
         addInto(x, moeOut, n * dim);
       }
     }
@@ -299,6 +306,10 @@ final class ForwardPass implements AutoCloseable {
 
   /** Dense SwiGLU over {@code n} rows of {@code input}; result in {@link #proj}. */
   private void swiglu(WeightMatrix g, WeightMatrix u, WeightMatrix d, Activation input, int n) {
+    swiglu(g, u, d, input, n, hidden);
+  }
+
+  private void swiglu(WeightMatrix g, WeightMatrix u, WeightMatrix d, Activation input, int n, Activation hidden) {
     matmul(g, input, gate);
     matmul(u, input, up);
     int ff = g.rows();
@@ -357,6 +368,20 @@ final class ForwardPass implements AutoCloseable {
         float wgt = expertTokenWeight[e * batch + i];
         k.axpy(wgt, proj, i * dim, moeOut, t * dim, dim);
       }
+    }
+  }
+
+  /**
+   * qwen2moe's always-on shared expert: a SwiGLU of its own width, scaled per token by
+   * sigmoid(gate input . x) and added to the routed experts' output.
+   */
+  private void sharedExpert(ModelWeights.Layer layer, int n) {
+    int dim = c.embeddingLength();
+    swiglu(layer.sharedGate, layer.sharedUp, layer.sharedDown, xn, n, sharedHidden);
+    float[] xv = xn.values();
+    for (int t = 0; t < n; t++) {
+      float g = k.dot(layer.sharedGateInput, 0, xv, t * dim, dim);
+      k.axpy(1f / (1f + (float) Math.exp(-g)), proj, t * dim, moeOut, t * dim, dim);
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Set;
  * The shape of a decoder-only transformer, read from GGUF metadata with llama.cpp's keys.
  *
  * @param architecture {@code general.architecture}: {@code llama} (dense, or Mixtral-style MoE
- *     when {@code expertCount > 0}), {@code qwen2} (biases on Q, K and V) or {@code olmoe}
+ *     when {@code expertCount > 0}), {@code qwen2} (biases on Q, K and V), {@code qwen2moe} (qwen2
+ *     with routed experts, raw softmax routing weights, and a sigmoid-gated shared expert) or {@code olmoe}
  *     (Mixture-of-Experts with RMSNorm on the whole Q and K projections, raw softmax routing
  *     weights, neox RoPE)
  * @param embeddingLength width of the residual stream
@@ -62,7 +63,7 @@ public record ModelConfig(
 
   /** Architectures this runtime can run. */
   public static final Set<String> SUPPORTED_ARCHITECTURES =
-      Collections.unmodifiableSet(new HashSet<>(Arrays.asList("llama", "qwen2", "olmoe")));
+      Collections.unmodifiableSet(new HashSet<>(Arrays.asList("llama", "qwen2", "qwen2moe", "olmoe")));
 
   public ModelConfig {
     requirePositive("embedding_length", embeddingLength);
@@ -140,13 +141,15 @@ public record ModelConfig(
       throw new GgufFormatException(m.source() + ": " + arch + ".expert_count is set, but " + arch
           + " has no Mixture-of-Experts variant (Mixtral-style MoE files use architecture llama)");
     }
-    if (experts == 0 && "olmoe".equals(arch)) {
-      throw new GgufFormatException(m.source() + ": olmoe.expert_count is missing or 0; olmoe is a Mixture-of-Experts architecture");
+    if (experts == 0 && ("olmoe".equals(arch) || "qwen2moe".equals(arch))) {
+      throw new GgufFormatException(m.source() + ": " + arch + ".expert_count is missing or 0; " + arch + " is a Mixture-of-Experts architecture");
     }
     int used = (int) m.findLong(arch + ".expert_used_count").orElse(0);
     int ff = (int) m.findLong(arch + ".feed_forward_length").orElse(0);
-    int expertFf = (int) m.findLong(arch + ".expert_feed_forward_length").orElse(ff);
-    int sharedFf = (int) m.findLong(arch + ".expert_shared_feed_forward_length").orElse(0);
+    boolean qwen2moe = "qwen2moe".equals(arch);
+    // llama.cpp's defaults when the keys are absent: qwen2moe splits feed_forward_length over the used experts.
+    int expertFf = (int) m.findLong(arch + ".expert_feed_forward_length").orElse(qwen2moe && used > 0 ? ff / used : ff);
+    int sharedFf = qwen2moe ? (int) m.findLong(arch + ".expert_shared_feed_forward_length").orElse(ff) : 0;
     int vocab = (int) m.findLong(arch + ".vocab_size").orElse(vocabSize);
     RopeStyle style = "llama".equals(arch) ? RopeStyle.ADJACENT_PAIRS : RopeStyle.HALF_SPLIT;
     // Mixtral renormalizes its top-k weights; qwen2moe and olmoe use the raw softmax weights.

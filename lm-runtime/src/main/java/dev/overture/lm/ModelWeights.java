@@ -22,10 +22,14 @@ final class ModelWeights {
     final float[] ffnNorm;
     final WeightMatrix gate, up, down;
     final WeightMatrix router;
+    /** qwen2moe's shared expert: gate input vector and SwiGLU matrices, or null. */
+    final float[] sharedGateInput;
+    final WeightMatrix sharedGate, sharedUp, sharedDown;
 
     Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
         float[] bq, float[] bk, float[] bv, float[] qNorm, float[] kNorm, float[] ffnNorm,
-        WeightMatrix gate, WeightMatrix up, WeightMatrix down, WeightMatrix router) {
+        WeightMatrix gate, WeightMatrix up, WeightMatrix down, WeightMatrix router,
+        float[] sharedGateInput, WeightMatrix sharedGate, WeightMatrix sharedUp, WeightMatrix sharedDown) {
       this.attnNorm = attnNorm;
       this.wq = wq;
       this.wk = wk;
@@ -41,6 +45,10 @@ final class ModelWeights {
       this.up = up;
       this.down = down;
       this.router = router;
+      this.sharedGateInput = sharedGateInput;
+      this.sharedGate = sharedGate;
+      this.sharedUp = sharedUp;
+      this.sharedDown = sharedDown;
     }
   }
 
@@ -71,6 +79,9 @@ final class ModelWeights {
       if (l.router != null) {
         sum += l.router.heapBytes();
       }
+      if (l.sharedGate != null) {
+        sum += l.sharedGate.heapBytes() + l.sharedUp.heapBytes() + l.sharedDown.heapBytes();
+      }
     }
     return sum;
   }
@@ -82,6 +93,7 @@ final class ModelWeights {
     for (int i = 0; i < layers.length; i++) {
       String p = "blk." + i + ".";
       boolean moe = c.isMoe();
+      boolean shared = c.sharedExpertFeedForwardLength() > 0;
       layers[i] = new Layer(
           vector(file, p + "attn_norm.weight", dim),
           matrix(file, layout, p + "attn_q.weight", c.queryDim(), dim),
@@ -97,7 +109,11 @@ final class ModelWeights {
           moe ? null : matrix(file, layout, p + "ffn_gate.weight", c.feedForwardLength(), dim),
           moe ? null : matrix(file, layout, p + "ffn_up.weight", c.feedForwardLength(), dim),
           moe ? null : matrix(file, layout, p + "ffn_down.weight", dim, c.feedForwardLength()),
-          moe ? matrix(file, layout, p + "ffn_gate_inp.weight", c.expertCount(), dim) : null);
+          moe ? matrix(file, layout, p + "ffn_gate_inp.weight", c.expertCount(), dim) : null,
+          shared ? vector(file, p + "ffn_gate_inp_shexp.weight", dim) : null,
+          shared ? matrix(file, layout, p + "ffn_gate_shexp.weight", c.sharedExpertFeedForwardLength(), dim) : null,
+          shared ? matrix(file, layout, p + "ffn_up_shexp.weight", c.sharedExpertFeedForwardLength(), dim) : null,
+          shared ? matrix(file, layout, p + "ffn_down_shexp.weight", dim, c.sharedExpertFeedForwardLength()) : null);
     }
     Optional<GgufTensorInfo> out = file.tensor("output.weight");
     WeightMatrix output = out.isPresent() ? matrix(file, layout, "output.weight", c.vocabSize(), dim) : embedding;

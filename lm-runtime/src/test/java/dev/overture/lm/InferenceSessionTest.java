@@ -93,6 +93,14 @@ class InferenceSessionTest {
     assertMatchesReference(olmoe, GgmlType.Q8_0, 0.04);
   }
 
+  /** qwen2moe: biases, neox RoPE, raw top-k weights, plus the sigmoid-gated shared expert. */
+  @Test
+  void qwen2moeMatchesReference() throws IOException {
+    ModelShape qwen2moe = new ModelShape("qwen2moe", 64, 2, 4, 2, 64, 512, 4, 2, false, 64);
+    assertMatchesReference(qwen2moe, GgmlType.F32, 1e-4);
+    assertMatchesReference(qwen2moe, GgmlType.Q8_0, 0.04);
+  }
+
   @Test
   void olmoeShapesThatLlamaCppCannotLoadAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new ModelShape("olmoe", 64, 2, 4, 4, 64, 512, 0, 0, false, 64));

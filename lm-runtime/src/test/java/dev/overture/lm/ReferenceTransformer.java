@@ -130,6 +130,17 @@ final class ReferenceTransformer {
       chosenSum += prob[best] / sum;
     }
     double[] out = new double[dim];
+    double[] sharedGate = optionalVector(p + "ffn_gate_inp_shexp.weight");
+    if (sharedGate != null) { // qwen2moe: + sigmoid(gate . h) * SwiGLU_shared(h)
+      double g = 0;
+      for (int i = 0; i < dim; i++) {
+        g += sharedGate[i] * h[i];
+      }
+      double[] y = swiglu(p + "ffn_gate_shexp.weight", p + "ffn_up_shexp.weight", p + "ffn_down_shexp.weight", -1, h);
+      for (int i = 0; i < dim; i++) {
+        out[i] = y[i] / (1 + Math.exp(-g));
+      }
+    }
     for (int j = 0; j < used; j++) {
       double weight = prob[chosen[j]] / sum / ("llama".equals(arch) ? chosenSum : 1.0);
       double[] y = swiglu(p + "ffn_gate_exps.weight", p + "ffn_up_exps.weight", p + "ffn_down_exps.weight", chosen[j], h);

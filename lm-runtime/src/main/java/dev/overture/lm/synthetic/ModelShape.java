@@ -3,7 +3,7 @@ package dev.overture.lm.synthetic;
 /**
  * The dimensions of a synthetic model.
  *
- * @param architecture {@code llama}, {@code qwen2} or {@code olmoe}
+ * @param architecture {@code llama}, {@code qwen2}, {@code qwen2moe} or {@code olmoe}
  * @param dim embedding length
  * @param layers transformer blocks
  * @param heads query heads
@@ -20,8 +20,9 @@ public record ModelShape(
     boolean tiedEmbeddings, int contextLength) {
 
   public ModelShape {
-    if (!"llama".equals(architecture) && !"qwen2".equals(architecture) && !"olmoe".equals(architecture)) {
-      throw new IllegalArgumentException("architecture must be llama, qwen2 or olmoe, got " + architecture);
+    if (!"llama".equals(architecture) && !"qwen2".equals(architecture) && !"qwen2moe".equals(architecture)
+        && !"olmoe".equals(architecture)) {
+      throw new IllegalArgumentException("architecture must be llama, qwen2, qwen2moe or olmoe, got " + architecture);
     }
     if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || ff <= 0 || contextLength <= 0) {
       throw new IllegalArgumentException("dimensions must be positive");
@@ -38,6 +39,9 @@ public record ModelShape(
     if ("olmoe".equals(architecture) && (experts == 0 || kvHeads != heads || tiedEmbeddings)) {
       // llama.cpp's olmoe loader requires experts, output.weight, and K-norm weights as wide as the embedding.
       throw new IllegalArgumentException("olmoe shapes need experts, kvHeads == heads and untied embeddings (as llama.cpp loads them)");
+    }
+    if ("qwen2moe".equals(architecture) && (experts == 0 || tiedEmbeddings)) {
+      throw new IllegalArgumentException("qwen2moe shapes need experts and untied embeddings (as llama.cpp loads them)");
     }
     if (experts < 0 || (experts > 0 && (expertsUsed < 1 || expertsUsed > experts))) {
       throw new IllegalArgumentException("expertsUsed must be in [1, experts] for MoE shapes");
@@ -67,7 +71,10 @@ public record ModelShape(
     long kvDim = (long) kvHeads * (dim / heads);
     long attention = 2L * dim * dim + 2L * dim * kvDim;
     long ffn = experts > 0 ? (long) experts * 3 * dim * ff + (long) experts * dim : 3L * dim * ff;
-    long bias = "qwen2".equals(architecture) ? dim + 2 * kvDim : "olmoe".equals(architecture) ? dim + kvDim : 0;
+    if ("qwen2moe".equals(architecture)) {
+      ffn += 3L * dim * ff + dim; // the shared expert (as wide as one routed expert here) and its gate
+    }
+    long bias = architecture.startsWith("qwen2") ? dim + 2 * kvDim : "olmoe".equals(architecture) ? dim + kvDim : 0;
     return (long) vocab * dim * (tiedEmbeddings ? 1 : 2) + layers * (attention + ffn + bias + 2L * dim) + dim;
   }
 }

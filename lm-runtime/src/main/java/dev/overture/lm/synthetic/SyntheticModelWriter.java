@@ -58,6 +58,10 @@ public final class SyntheticModelWriter {
       w.putUInt32(a + ".expert_count", shape.experts());
       w.putUInt32(a + ".expert_used_count", shape.expertsUsed());
     }
+    if ("qwen2moe".equals(a)) {
+      w.putUInt32(a + ".expert_feed_forward_length", shape.ff());
+      w.putUInt32(a + ".expert_shared_feed_forward_length", shape.ff());
+    }
     writeTokenizer(w);
 
     matrix(w, "token_embd.weight", shape.vocab(), shape.dim(), 1, random, 0.5f);
@@ -68,7 +72,7 @@ public final class SyntheticModelWriter {
       matrix(w, p + "attn_k.weight", kvDim, shape.dim(), 1, random, scale(shape.dim()));
       matrix(w, p + "attn_v.weight", kvDim, shape.dim(), 1, random, scale(shape.dim()));
       matrix(w, p + "attn_output.weight", shape.dim(), shape.dim(), 1, random, scale(shape.dim()));
-      if ("qwen2".equals(a)) {
+      if (a.startsWith("qwen2")) {
         vector(w, p + "attn_q.bias", shape.dim(), random, 0f, 0.1f);
         vector(w, p + "attn_k.bias", kvDim, random, 0f, 0.1f);
         vector(w, p + "attn_v.bias", kvDim, random, 0f, 0.1f);
@@ -83,6 +87,12 @@ public final class SyntheticModelWriter {
         matrix(w, p + "ffn_gate_exps.weight", shape.ff(), shape.dim(), shape.experts(), random, scale(shape.dim()));
         matrix(w, p + "ffn_up_exps.weight", shape.ff(), shape.dim(), shape.experts(), random, scale(shape.dim()));
         matrix(w, p + "ffn_down_exps.weight", shape.dim(), shape.ff(), shape.experts(), random, scale(shape.ff()));
+        if ("qwen2moe".equals(a)) {
+          vector(w, p + "ffn_gate_inp_shexp.weight", shape.dim(), random, 0f, scale(shape.dim()));
+          matrix(w, p + "ffn_gate_shexp.weight", shape.ff(), shape.dim(), 1, random, scale(shape.dim()));
+          matrix(w, p + "ffn_up_shexp.weight", shape.ff(), shape.dim(), 1, random, scale(shape.dim()));
+          matrix(w, p + "ffn_down_shexp.weight", shape.dim(), shape.ff(), 1, random, scale(shape.ff()));
+        }
       } else {
         matrix(w, p + "ffn_gate.weight", shape.ff(), shape.dim(), 1, random, scale(shape.dim()));
         matrix(w, p + "ffn_up.weight", shape.ff(), shape.dim(), 1, random, scale(shape.dim()));
