@@ -48,7 +48,7 @@ public interface Tokenizer {
   /**
    * The text of {@code tokens}: the UTF-8 decoding of their concatenated {@link #tokenBytes},
    * malformed sequences (a multi-byte character cut at either end) as U+FFFD. Special tokens
-   * appear as their text; UNUSED slots as nothing (as in llama.cpp). For a SentencePiece vocabulary with a space prefix, the space that
+   * appear as their text; UNUSED and UNDEFINED slots as nothing (as in llama.cpp). For a SentencePiece vocabulary with a space prefix, the space that
    * encoding prepends at the start and after each special token is removed again.
    *
    * @throws IllegalArgumentException for an id outside {@code [0, vocabSize())}

@@ -41,8 +41,9 @@ abstract class VocabularyTokenizer implements Tokenizer {
   final void initPieces() {
     pieces = new byte[vocab.size()][];
     for (int id = 0; id < pieces.length; id++) {
-      // UNUSED slots (Gemma's "<unused12>", padded vocabularies) stand for no text, as in llama.cpp.
-      pieces[id] = vocab.types[id] == TokenType.UNUSED ? new byte[0]
+      // UNUSED slots (Gemma's "<unused12>", padded vocabularies) and UNDEFINED ones stand for no
+      // text, as in llama.cpp's token_to_piece.
+      pieces[id] = vocab.types[id] == TokenType.UNUSED || vocab.types[id] == TokenType.UNDEFINED ? new byte[0]
           : vocab.special[id] || vocab.isUserDefined(id)
           ? vocab.texts[id].getBytes(StandardCharsets.UTF_8)
           : normalPiece(id);

@@ -131,13 +131,14 @@ class TokenizerLoaderTest {
   }
 
   @Test
-  void unusedTokensDecodeToNothing() throws Exception {
+  void unusedAndUndefinedTokensDecodeToNothing() throws Exception {
     int[] types = new int[276];
     Arrays.fill(types, 1);
     Arrays.fill(types, 0, 4, 3);
     types[275] = 5; // "wd" is an UNUSED slot
+    types[274] = 0; // and the token before it UNDEFINED
     Tokenizer tokenizer = TinyVocabularies.tokenizer(TinyVocabularies.gpt2("gpt-2").putInts("tokenizer.ggml.token_type", types));
     int w = tokenizer.encode("w")[0];
-    assertEquals("ww", tokenizer.decode(new int[] {w, 275, w}));
+    assertEquals("ww", tokenizer.decode(new int[] {w, 275, 274, w}));
   }
 }
