@@ -25,12 +25,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def build(llama_dir):
+    """Links logits.cpp against a built llama.cpp: its static libraries (-DBUILD_SHARED_LIBS=OFF) or,
+    when those are absent, the shared ones in build/bin (then run with LD_LIBRARY_PATH=build/bin)."""
     exe = os.path.join(OUT, "llamacpp-logits")
     b = os.path.join(llama_dir, "build")
-    libs = ["src/libllama.a", "ggml/src/libggml.a", "ggml/src/libggml-cpu.a", "ggml/src/libggml-base.a"]
+    static = [os.path.join(b, l) for l in
+              ("src/libllama.a", "ggml/src/libggml.a", "ggml/src/libggml-cpu.a", "ggml/src/libggml-base.a")]
+    if all(os.path.exists(l) for l in static):
+        link = static + ["-fopenmp", "-lpthread", "-ldl"]
+    else:
+        link = ["-L" + os.path.join(b, "bin"), "-Wl,-rpath," + os.path.join(b, "bin"),
+                "-lllama", "-lggml", "-lggml-base", "-lggml-cpu"]
     subprocess.run(["g++", "-O1", "-std=c++17", os.path.join(HERE, "llamacpp", "logits.cpp"),
                     "-I" + os.path.join(llama_dir, "include"), "-I" + os.path.join(llama_dir, "ggml", "include"),
-                    "-o", exe] + [os.path.join(b, l) for l in libs] + ["-fopenmp", "-lpthread", "-ldl"], check=True)
+                    "-o", exe] + link, check=True)
     return exe
 
 
