@@ -80,9 +80,7 @@ public final class F32Matrix extends WeightMatrix {
 
   @Override
   public void multiply(Kernels k, Activation x, float[] out, int outOff, int outStride, int rowStart, int rowEnd) {
-    if (x.cols() != cols()) {
-      throw new IllegalArgumentException("input has " + x.cols() + " values, matrix has " + cols() + " columns");
-    }
+    checkInput(x);
     float[] xv = x.values();
     int n = x.rows();
     int c = cols();

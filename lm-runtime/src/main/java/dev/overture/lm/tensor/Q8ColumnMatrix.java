@@ -92,9 +92,7 @@ final class Q8ColumnMatrix extends WeightMatrix {
 
   @Override
   public void multiply(Kernels k, Activation x, float[] out, int outOff, int outStride, int rowStart, int rowEnd) {
-    if (x.cols() != cols()) {
-      throw new IllegalArgumentException("input has " + x.cols() + " values, matrix has " + cols() + " columns");
-    }
+    checkInput(x);
     byte[] xq = x.quants();
     float[] xs = x.scales();
     int stride = x.quantStride();

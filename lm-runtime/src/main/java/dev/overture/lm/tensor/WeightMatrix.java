@@ -79,6 +79,13 @@ public abstract class WeightMatrix {
   /** Whether {@link #multiply} reads the quantized form of its input. */
   public abstract boolean readsQuantizedInput();
 
+  /** Rejects an input whose vectors are not {@link #cols()} long. */
+  final void checkInput(Activation x) {
+    if (x.cols() != cols) {
+      throw new IllegalArgumentException("input has " + x.cols() + " values, matrix has " + cols + " columns");
+    }
+  }
+
   static void checkLength(GgmlType type, ByteBuffer data, int rows, int cols) {
     long need = type.bytesFor((long) rows * cols);
     if (data.remaining() < need) {

@@ -8,24 +8,14 @@ import dev.overture.lm.gguf.GgmlType;
 import dev.overture.lm.kernel.PortableKernels;
 import dev.overture.lm.kernel.Q8Layout;
 import java.nio.ByteBuffer;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 class Q8ColumnMatrixTest {
-  private static float[] gaussian(int n, long seed) {
-    Random r = new Random(seed);
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
-    return v;
-  }
-
   private static Activation input(int tokens, int cols, long seed) {
     Activation in = new Activation(tokens, cols);
-    System.arraycopy(gaussian(tokens * cols, seed), 0, in.values(), 0, tokens * cols);
+    System.arraycopy(WeightMatrixTest.gaussian(tokens * cols, seed), 0, in.values(), 0, tokens * cols);
     in.changed();
     in.ensureQuantized();
     return in;
@@ -35,7 +25,7 @@ class Q8ColumnMatrixTest {
   @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
   void rowsAreTheSameValuesAsTheRowLayout(GgmlType type) {
     int rows = 7, cols = 96;
-    ByteBuffer data = TensorEncoder.encode(type, gaussian(rows * cols, 1));
+    ByteBuffer data = TensorEncoder.encode(type, WeightMatrixTest.gaussian(rows * cols, 1));
     WeightMatrix byRows = WeightMatrix.decode(type, data, rows, cols, Q8Layout.ROWS);
     WeightMatrix byColumns = WeightMatrix.decode(type, data, rows, cols, Q8Layout.COLUMNS);
     assertEquals("q8-columns", byColumns.storage());
@@ -56,7 +46,7 @@ class Q8ColumnMatrixTest {
   @Test
   void productIsBitIdenticalToTheRowLayout() {
     int rows = Q8ColumnMatrix.TILE + 45, cols = 160, tokens = 3;
-    ByteBuffer data = TensorEncoder.encode(GgmlType.Q8_0, gaussian(rows * cols, 2));
+    ByteBuffer data = TensorEncoder.encode(GgmlType.Q8_0, WeightMatrixTest.gaussian(rows * cols, 2));
     WeightMatrix byRows = WeightMatrix.decode(GgmlType.Q8_0, data, rows, cols, Q8Layout.ROWS);
     WeightMatrix byColumns = WeightMatrix.decode(GgmlType.Q8_0, data, rows, cols, Q8Layout.COLUMNS);
     Activation in = input(tokens, cols, 3);
@@ -72,7 +62,7 @@ class Q8ColumnMatrixTest {
   @Test
   void productOnlyWritesItsRowRange() {
     int rows = 40, cols = 64;
-    WeightMatrix m = WeightMatrix.decode(GgmlType.Q8_0, TensorEncoder.encode(GgmlType.Q8_0, gaussian(rows * cols, 4)),
+    WeightMatrix m = WeightMatrix.decode(GgmlType.Q8_0, TensorEncoder.encode(GgmlType.Q8_0, WeightMatrixTest.gaussian(rows * cols, 4)),
         rows, cols, Q8Layout.COLUMNS);
     float[] out = new float[rows + 2];
     java.util.Arrays.fill(out, 99f);

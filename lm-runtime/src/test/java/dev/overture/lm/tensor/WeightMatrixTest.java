@@ -12,7 +12,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class WeightMatrixTest {
-  private static float[] gaussian(int n, long seed) {
+  /** Seeded standard-normal values (shared with the other matrix tests of this package). */
+  static float[] gaussian(int n, long seed) {
     Random r = new Random(seed);
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.overture.lm.vector;
 
 import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.PortableKernels;
 import dev.overture.lm.kernel.Q8Layout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -80,13 +81,12 @@ public final class Vector256Kernels implements Kernels {
     }
   }
 
+  /** Only reached when a COLUMNS matrix meets these kernels; C2 vectorizes the portable loop itself. */
+  private static final PortableKernels PORTABLE = new PortableKernels();
+
   @Override
   public void axpyQ8(float a, byte[] x, int xOff, float[] y, int yOff, int n) {
-    // Only reached when a COLUMNS matrix meets these kernels (a model loaded for other kernels);
-    // C2 vectorizes this loop by itself.
-    for (int i = 0; i < n; i++) {
-      y[yOff + i] += a * x[xOff + i];
-    }
+    PORTABLE.axpyQ8(a, x, xOff, y, yOff, n);
   }
 
   @Override
