@@ -37,6 +37,22 @@ DEF_QUESTIONS = {
           "Can you explain the word {w}?", "I'd like to know what {w} means."],
 }
 HELD_OUT_PHRASINGS = 2
+# More training-only paraphrases of the definition question, so that a model learns to find the word
+# being asked about in any wording instead of memorizing question strings (with only the three
+# phrasings above per synset, the first models answered held-out wordings about the wrong word). None
+# uses the held-out wordings' verbs ("explain", "like to know"), so those stay a test of transfer.
+EXTRA_DEF_QUESTIONS = {
+    "n": ["What's {a} {w}?", "What exactly is {a} {w}?", "Give me the definition of {w}.", "Please define {w}.",
+          "Do you know what {a} {w} is?", "What is meant by {w}?", "How would you define {a} {w}?",
+          "Describe {a} {w} in one sentence.", "Quick question: what is {a} {w}?"],
+    "v": ["What's the meaning of the verb {w}?", "Please define the verb {w}.", "How would you define {w}?",
+          "Do you know what it means to {w}?", "What is meant by the verb {w}?", "Give me the definition of {w}.",
+          "Quick question: what does it mean to {w}?", "What does \"to {w}\" mean?", "What is it to {w}?"],
+    "a": ["What's the meaning of {w}?", "Please define {w}.", "How would you define {w}?",
+          "Do you know what {w} means?", "What is meant by {w}?", "Give me the definition of {w}.",
+          "Quick question: what does {w} mean?", "What does the adjective {w} mean?", "Describe the word {w}."],
+}
+EXTRA_PHRASINGS_PER_SYNSET = 3
 DEF_ANSWERS = {
     "n": ["{A} {w} is {g}.", "The word \"{w}\" means {g}.", "{W} refers to {g}."],
     "v": ["To {w} is to {g}.", "The verb \"{w}\" means to {g}.", "To {w} means to {g}."],
@@ -151,8 +167,9 @@ def first_word(synsets, pos, offset):
     return None
 
 
-def dialogues(rng, synsets, sid, lemma, phrasings):
-    """All dialogues of one synset. phrasings: which definition-question templates to use."""
+def dialogues(rng, synsets, sid, lemma, phrasings, extra=()):
+    """All dialogues of one synset. phrasings: which definition-question templates to use; extra: more
+    definition questions (already filled in), answered with the same gloss."""
     syn = synsets[sid]
     pos = "a" if syn["pos"] in "as" else syn["pos"]
     g = syn["gloss"]
@@ -165,6 +182,8 @@ def dialogues(rng, synsets, sid, lemma, phrasings):
     for qi in phrasings:
         add("definition", fill(DEF_QUESTIONS[pos][qi], lemma),
             fill(rng.choice(DEF_ANSWERS[pos]), lemma, g=g), g)
+    for q, ai in extra:
+        add("definition", q, fill(DEF_ANSWERS[pos][ai], lemma, g=g), g)
     stem = lemma.lower()[:max(3, len(lemma) - 2)]
     for ex in [x for x in syn["examples"] if stem in x.lower()][:2]:
         add("example", fill(rng.choice(EXAMPLE_Q), lemma), fill(rng.choice(EXAMPLE_A), lemma, ex))
@@ -209,13 +228,19 @@ def build(n_synsets, n_unseen, seed):
     unseen_idx = set(order[:n_unseen])
     n_train_q = len(DEF_QUESTIONS["n"]) - HELD_OUT_PHRASINGS
     train, knowledge, unseen = [], [], []
+    # The extra phrasings draw from their own generator, so the held-out sets and the base dialogues are
+    # built exactly as before they existed.
+    extra_rng = random.Random(seed + 1)
     for i, (sid, lemma) in enumerate(chosen):
         if i in unseen_idx:
             unseen += [d for d in dialogues(rng, synsets, sid, lemma, [rng.randrange(n_train_q)])
                        if d["kind"] == "definition"]
             continue
         # Three of the training phrasings per synset (different ones for different synsets).
-        train += dialogues(rng, synsets, sid, lemma, rng.sample(range(n_train_q), 3))
+        pos = "a" if sid[0] in "as" else sid[0]
+        extra = [(fill(q, lemma), extra_rng.randrange(len(DEF_ANSWERS[pos])))
+                 for q in extra_rng.sample(EXTRA_DEF_QUESTIONS[pos], EXTRA_PHRASINGS_PER_SYNSET)]
+        train += dialogues(rng, synsets, sid, lemma, rng.sample(range(n_train_q), 3), extra)
         held = n_train_q + rng.randrange(HELD_OUT_PHRASINGS)
         knowledge += [d for d in dialogues(rng, synsets, sid, lemma, [held])]
     rng.shuffle(train)
@@ -227,7 +252,7 @@ def build(n_synsets, n_unseen, seed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--synsets", type=int, default=1000, help="training synsets")
+    ap.add_argument("--synsets", type=int, default=1500, help="training synsets")
     ap.add_argument("--unseen", type=int, default=150, help="held-out synsets never trained on")
     ap.add_argument("--knowledge-eval", type=int, default=300, help="held-out phrasing dialogues kept")
     ap.add_argument("--seed", type=int, default=1234)

@@ -25,6 +25,7 @@ from corpus import chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from model import MoE  # noqa: E402
 from tokenizer import EOS, OUT  # noqa: E402
+from train import encode_all  # noqa: E402
 
 MAX_NEW = 48
 SPLITS = (4, 6, 8)
@@ -56,25 +57,78 @@ def answers(model, tok, users, prefixes=None, batch=32):
 
 
 @torch.no_grad()
-def opener_logprob(model, tok, user, opener):
-    """Mean log-prob per opener token under model, given the generation prompt."""
+def opener_token_logprobs(model, tok, user, opener):
+    """(opener token ids, their log-probs under model given the generation prompt); the opener's tokens are
+    those after the prompt's in the tokenization of prompt + opener."""
     p = tok.encode(chatml(user))
     full = tok.encode(chatml(user) + opener)
-    n = len(full) - len(p)
-    if n <= 0:
-        return 0.0
+    if full[:len(p)] != p or len(full) == len(p):
+        return [], []
     logp = model(torch.tensor([full[:-1]]))[0].float().log_softmax(-1)
-    tgt = torch.tensor(full[len(p):])
-    return float(logp[len(p) - 1:].gather(1, tgt[:, None]).mean())
+    ids = full[len(p):]
+    return ids, [float(x) for x in logp[len(p) - 1:].gather(1, torch.tensor(ids)[:, None])[:, 0]]
+
+
+def opener_logprob(model, tok, user, opener):
+    """Mean log-prob per opener token under model, given the generation prompt."""
+    _, lps = opener_token_logprobs(model, tok, user, opener)
+    return sum(lps) / len(lps) if lps else 0.0
+
+
+def opener_words(opener):
+    """The opener's words as the device commits them: each with its leading space."""
+    return [w if i == 0 else " " + w for i, w in enumerate(opener.split(" "))]
+
+
+def word_logprobs(model, tok, user, words):
+    """Per-word mean log-probability of the opener's tokens under model, mapped onto the words by
+    character offsets exactly as the cloud service's OpenerAlignment does (a token counts for every word
+    whose characters it touches); None where the tokens' text does not end with the opener."""
+    opener_ids, lps = opener_token_logprobs(model, tok, user, "".join(words))
+    if not opener_ids:
+        return None
+    text, ends = b"", []
+    for t in opener_ids:
+        text += tok.token_bytes(t)
+        ends.append(len(text.decode("utf-8", errors="ignore")))
+    opener = "".join(words)
+    if not text.decode("utf-8", errors="ignore").endswith(opener):
+        return None
+    bounds, at = [], 0
+    for w in words:
+        bounds.append((at, at + len(w)))
+        at += len(w)
+    sums, counts = [0.0] * len(words), [0] * len(words)
+    for i, lp in enumerate(lps):
+        start = ends[i - 1] if i else 0
+        end = max(ends[i], start + 1)
+        for w, (ws, we) in enumerate(bounds):
+            if start < we and end > ws:
+                sums[w] += lp
+                counts[w] += 1
+    return [sums[w] / counts[w] if counts[w] else 0.0 for w in range(len(words))]
+
+
+def rewound(opener, scores, threshold):
+    """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
+    words = opener.split(" ")
+    if scores is None:
+        return opener
+    for i, s in enumerate(scores):
+        if s < threshold:
+            return " ".join(words[:i])
+    return opener
 
 
 @torch.no_grad()
 def perplexity(model, docs):
+    """Perplexity of the answer tokens (the reply and its <|im_end|>), given each question: the models are
+    trained on answers only, and nothing can predict which question a user asks."""
     nll, n = 0.0, 0
-    for d in docs:
-        logits = model(torch.tensor([d[:-1]]))[0].float()
-        nll += float(torch.nn.functional.cross_entropy(logits, torch.tensor(d[1:]), reduction="sum"))
-        n += len(d) - 1
+    for ids, start in docs:
+        logits = model(torch.tensor([ids[:-1]]))[0].float()
+        nll += float(torch.nn.functional.cross_entropy(logits[start - 1:], torch.tensor(ids[start:]), reduction="sum"))
+        n += len(ids) - start
     return math.exp(nll / n)
 
 
@@ -113,6 +167,8 @@ def main():
     ap.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
     ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
     ap.add_argument("--accept", type=float, default=-2.5, help="acceptance threshold, mean log-prob per token")
+    ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0],
+                    help="word log-prob thresholds for the rewound 8-word split (-10 is the service's default)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=os.path.join(OUT, "eval.json"))
     args = ap.parse_args()
@@ -128,20 +184,28 @@ def main():
     for name, rows in sets.items():
         users, golds = [r["user"] for r in rows], [r["gold"] for r in rows]
         out = {"micro": answers(micro, tok, users), "moe": answers(moe, tok, users)}
-        accepted = {}
+        accepted, kept = {}, {}
         for n in SPLITS:
             openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
             out[f"split{n}"] = answers(moe, tok, users, openers)
             accepted[n] = [opener_logprob(moe, tok, u, o) >= args.accept for u, o in zip(users, openers)]
+        # The service's verdict on the longest opener: rewind to the word before the first one the MoE
+        # scores below the threshold, then continue from there.
+        openers = [" ".join(a.split(" ")[:SPLITS[-1]]) for a in out["micro"]]
+        scores = [word_logprobs(moe, tok, u, opener_words(o)) for u, o in zip(users, openers)]
+        for t in args.rewind:
+            cut = [rewound(o, sc, t) for o, sc in zip(openers, scores)]
+            out[f"rewind{t:g}"] = answers(moe, tok, users, cut)
+            kept[t] = sum(len(c.split()) for c in cut) / len(cut)
         f1 = {k: [token_f1(a, g) for a, g in zip(v, golds)] for k, v in out.items()}
         examples = [dict({"user": u, "gold": g}, **{k: v[i] for k, v in out.items()})
                     for i, (u, g) in enumerate(zip(users, golds))]
-        docs = [tok.encode(chatml(r["user"], r["assistant"])) for r in rows]
+        docs = encode_all(tok, rows)
         results[name] = {"n": len(rows), "f1": {k: sum(v) / len(v) for k, v in f1.items()},
-                         "accept": {n: sum(v) / len(v) for n, v in accepted.items()},
+                         "accept": {n: sum(v) / len(v) for n, v in accepted.items()}, "rewind_kept_words": kept,
                          "ppl_micro": perplexity(micro, docs), "ppl_moe": perplexity(moe, docs),
                          "examples": examples[:8]}
-    all_docs = [tok.encode(chatml(r["user"], r["assistant"])) for rows in sets.values() for r in rows]
+    all_docs = [ids for rows in sets.values() for ids, _ in encode_all(tok, rows)]
     route = routing(moe, all_docs)
 
     print(f"Held-out evaluation, {args.quant.upper()} weights (token F1 of the answer vs the gold gloss, %)\n")
@@ -155,6 +219,13 @@ def main():
               + f" | {r['ppl_micro']:.2f} | {r['ppl_moe']:.2f} | "
               + " / ".join(f"{100 * r['accept'][n]:.0f}" for n in SPLITS) + " |")
     print(f"\nAcceptance: mean log-prob per opener token under the MoE >= {args.accept} nats.")
+    print(f"\nSplit of {SPLITS[-1]} words with the service's rewind verdict: the opener is cut before the first word whose"
+          " mean token log-prob under the MoE is below the threshold, and the MoE continues from there.\n")
+    print("| set | " + " | ".join(f"rewind at {t:g}: F1 (words kept)" for t in args.rewind) + " |")
+    print("|---" * (len(args.rewind) + 1) + "|")
+    for name, r in results.items():
+        print(f"| {name} | " + " | ".join(f"{100 * r['f1'][f'rewind{t:g}']:.1f} ({r['rewind_kept_words'][t]:.1f})"
+                                         for t in args.rewind) + " |")
     print(f"\nMoE routing on held-out text ({sum(len(d) for d in all_docs)} tokens): expert load (% of routed slots),"
           " switch rate = share of consecutive tokens whose top-2 set (top-1 expert) changes\n")
     print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + " | top-2 set switch | top-1 switch |")

@@ -79,7 +79,7 @@ class Attention(nn.Module):
         self.wv = nn.Linear(c.n_embd, c.n_head_kv * c.head_dim, bias=False)
         self.wo = nn.Linear(c.n_head * c.head_dim, c.n_embd, bias=False)
 
-    def forward(self, x, cos, sin, cache=None, key_mask=None):
+    def forward(self, x, cos, sin, cache=None, key_mask=None, segments=None):
         c = self.c
         B, T, _ = x.shape
         q = self.wq(x).view(B, T, c.n_head, c.head_dim).transpose(1, 2)
@@ -100,6 +100,8 @@ class Attention(nn.Module):
         if key_mask is not None:  # [B, S] False at left padding; a query always sees itself (no NaN rows)
             self_key = torch.arange(S, device=x.device)[None, :] == torch.arange(S - T, S, device=x.device)[:, None]
             mask = mask & (key_mask[:, None, None, :] | self_key)
+        if segments is not None:  # [B, T] packed training rows: a token sees only its own dialogue
+            mask = mask & (segments[:, None, :, None] == segments[:, None, None, :])
         att = att.masked_fill(~mask, float("-inf")).float().softmax(-1).type_as(q)
         y = (att @ v).transpose(1, 2).reshape(B, T, -1)
         return self.wo(y)
@@ -163,8 +165,8 @@ class Block(nn.Module):
         self.ffn_norm = RMSNorm(c.n_embd, c.norm_eps)
         self.ffn = MoE(c) if c.n_expert else FeedForward(c)
 
-    def forward(self, x, cos, sin, cache=None, key_mask=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, cache, key_mask)
+    def forward(self, x, cos, sin, cache=None, key_mask=None, segments=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache, key_mask, segments)
         return x + self.ffn(self.ffn_norm(x))
 
 
@@ -185,9 +187,11 @@ class Transformer(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, idx, caches=None, start=0, positions=None, key_mask=None):
+    def forward(self, idx, caches=None, start=0, positions=None, key_mask=None, segments=None, head=True):
         """Logits [B, T, vocab] for tokens idx [B, T] at positions start..start+T-1 (tied output), or at
-        per-row positions [B, T] with key_mask [B, keys so far] for left-padded batches."""
+        per-row positions [B, T] with key_mask [B, keys so far] for left-padded batches. segments [B, T]
+        (training on packed rows) confines attention to tokens of the same segment; head=False returns the
+        final normed hidden states instead of logits (to project only the positions that carry a loss)."""
         B, T = idx.shape
         if positions is None:
             cos, sin = rope_tables(self.c.head_dim, self.c.rope_theta, torch.arange(start, start + T))
@@ -197,8 +201,9 @@ class Transformer(nn.Module):
         cos, sin = cos.to(idx.device), sin.to(idx.device)
         x = self.embed(idx)
         for i, b in enumerate(self.blocks):
-            x = b(x, cos, sin, None if caches is None else caches[i], key_mask)
-        return self.norm(x) @ self.embed.weight.t()
+            x = b(x, cos, sin, None if caches is None else caches[i], key_mask, segments)
+        x = self.norm(x)
+        return x @ self.embed.weight.t() if head else x
 
     def aux_loss(self):
         losses = [b.ffn.aux_loss for b in self.blocks if isinstance(b.ffn, MoE) and b.ffn.aux_loss is not None]

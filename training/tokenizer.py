@@ -191,15 +191,12 @@ class Tokenizer:
                     out.extend(self.bpe(w))
         return out
 
+    def token_bytes(self, i):
+        t = self.tokens[i]
+        return t.encode("utf-8") if i < len(SPECIALS) else bytes(CHAR_BYTES[c] for c in t)
+
     def decode(self, ids):
-        bs = bytearray()
-        for i in ids:
-            t = self.tokens[i]
-            if i < len(SPECIALS):
-                bs.extend(t.encode("utf-8"))
-            else:
-                bs.extend(CHAR_BYTES[c] for c in t)
-        return bs.decode("utf-8", errors="replace")
+        return b"".join(self.token_bytes(i) for i in ids).decode("utf-8", errors="replace")
 
 
 def _split_keep(text, sep):

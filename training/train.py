@@ -22,7 +22,7 @@ import blas_threads  # noqa: E402,F401  (before torch: OpenBLAS must not start i
 import torch  # noqa: E402
 
 from model import PRESETS, Config, Transformer  # noqa: E402
-from tokenizer import OUT, Tokenizer  # noqa: E402
+from tokenizer import EOS, OUT, Tokenizer  # noqa: E402
 from corpus import chatml  # noqa: E402
 
 
@@ -32,11 +32,22 @@ def load_dialogues(name):
 
 
 def encode_all(tok, rows):
-    return [tok.encode(chatml(r["user"], r["assistant"])) for r in rows]
+    """(ids, answer_start) per dialogue: answer_start is the index of the first assistant token, so the
+    loss covers the answer and its <|im_end|> but not the user's question (which no model can predict)."""
+    out = []
+    for r in rows:
+        prompt = tok.encode(chatml(r["user"]))
+        ids = tok.encode(chatml(r["user"], r["assistant"]))
+        if ids[:len(prompt)] != prompt:
+            raise ValueError(f"prompt tokens are not a prefix of the dialogue's: {r['user']!r}")
+        out.append((ids[:ids.index(EOS, len(prompt)) + 1], len(prompt)))
+    return out
 
 
 class Batches:
-    """Packs shuffled dialogues (a fresh seeded order per epoch) into rows of seq+1 tokens."""
+    """Rows of seq tokens packed with whole dialogues (a fresh seeded order per epoch). Each dialogue keeps
+    its own positions from 0 and attends only to itself, exactly as at inference, where a prompt starts
+    the context; targets are -100 except on answer tokens. The tail of a row is padding."""
 
     def __init__(self, docs, batch, seq, seed, epoch=0, offset=0):
         self.docs, self.batch, self.seq, self.seed = docs, batch, seq, seed
@@ -44,40 +55,65 @@ class Batches:
         self._load_epoch()
 
     def _load_epoch(self):
-        order = list(range(len(self.docs)))
-        random.Random(self.seed * 1000 + self.epoch).shuffle(order)
-        self.stream = [t for i in order for t in self.docs[i]]
+        self.order = list(range(len(self.docs)))
+        random.Random(self.seed * 1000 + self.epoch).shuffle(self.order)
 
-    def next(self):
-        n = self.batch * (self.seq + 1)
-        if self.offset + n > len(self.stream):
+    def _next_doc(self):
+        if self.offset >= len(self.order):
             self.epoch += 1
             self.offset = 0
             self._load_epoch()
-        chunk = torch.tensor(self.stream[self.offset:self.offset + n]).view(self.batch, self.seq + 1)
-        self.offset += n
-        return chunk[:, :-1], chunk[:, 1:]
+        doc = self.docs[self.order[self.offset]]
+        self.offset += 1
+        return doc
+
+    def next(self):
+        """(inputs, targets, positions, segments), each [batch, seq]."""
+        B, T = self.batch, self.seq
+        x = torch.zeros(B, T, dtype=torch.long)
+        y = torch.full((B, T), -100, dtype=torch.long)
+        pos = torch.zeros(B, T, dtype=torch.long)
+        seg = torch.full((B, T), -1, dtype=torch.long)
+        pending = None
+        for b in range(B):
+            used, k = 0, 0
+            while True:
+                ids, start = pending or self._next_doc()
+                pending = None
+                n = min(len(ids), T + 1) - 1  # inputs ids[:n], targets ids[1:n+1]
+                if used + n > T:
+                    pending = (ids, start)
+                    break
+                x[b, used:used + n] = torch.tensor(ids[:n])
+                tgt = torch.tensor(ids[1:n + 1])
+                tgt[:max(0, start - 1)] = -100
+                y[b, used:used + n] = tgt
+                pos[b, used:used + n] = torch.arange(n)
+                seg[b, used:used + n] = k
+                used, k = used + n, k + 1
+        if pending:  # the dialogue that did not fit opens the next batch
+            self.offset -= 1
+        return x, y, pos, seg
 
     def epochs_done(self):
-        return self.epoch + self.offset / len(self.stream)
+        return self.epoch + self.offset / len(self.order)
 
 
 @torch.no_grad()
 def eval_loss(model, docs, device, batch=32):
-    """Mean next-token cross-entropy over each dialogue separately (no packing)."""
+    """Mean next-token cross-entropy on the answer tokens, each dialogue on its own (no packing)."""
     model.eval()
     total, count = 0.0, 0
     for i in range(0, len(docs), batch):
         group = docs[i:i + batch]
-        L = max(len(d) for d in group)
+        L = max(len(d) for d, _ in group)
         x = torch.zeros(len(group), L, dtype=torch.long)
-        for j, d in enumerate(group):
+        tgt = torch.full((len(group), L - 1), -100, dtype=torch.long)
+        for j, (d, start) in enumerate(group):
             x[j, :len(d)] = torch.tensor(d)
-        x = x.to(device)
+            tgt[j, start - 1:len(d) - 1] = torch.tensor(d[start:])
+        x, tgt = x.to(device), tgt.to(device)
         logits = model(x[:, :-1]).float()
-        tgt = x[:, 1:].clone()
-        for j, d in enumerate(group):
-            tgt[j, len(d) - 1:] = -100
         total += torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
                                                    ignore_index=-100, reduction="sum").item()
         count += int((tgt != -100).sum())
@@ -111,7 +147,7 @@ def main():
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     batch = args.batch or (64 if device == "cuda" else 8)
-    base_lr = args.lr or (3e-3 if args.model == "micro" else 2e-3)
+    base_lr = args.lr or 3e-3
     ckpt_dir = os.path.join(OUT, args.model)
     ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
     os.makedirs(ckpt_dir, exist_ok=True)
@@ -136,7 +172,7 @@ def main():
     train_docs = encode_all(tok, load_dialogues("train"))
     val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
     data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
-    n_train_tokens = sum(map(len, train_docs))
+    n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
                       "threads": args.threads}), flush=True)
@@ -166,11 +202,12 @@ def main():
         lr = lr_at(progress(), base_lr, 0.03)
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y = data.next()
-        x, y = x.to(device), y.to(device)
+        x, y, pos, seg = (t.to(device) for t in data.next())
         with autocast:
-            logits = model(x)
-            loss = torch.nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
+            hidden = model(x, positions=pos, segments=seg, head=False)
+            keep = y != -100
+            logits = hidden[keep] @ model.embed.weight.t()  # the output layer only where a loss is taken
+            loss = torch.nn.functional.cross_entropy(logits.float(), y[keep])
             aux = model.aux_loss()
             total = loss + args.aux * aux if aux is not None else loss
         opt.zero_grad(set_to_none=True)
@@ -178,9 +215,9 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         state["step"] += 1
-        state["tokens"] += x.numel()
+        state["tokens"] += int((seg >= 0).sum())
         state["seconds"] += time.time() - t0
-        window_tok += x.numel()
+        window_tok += int((seg >= 0).sum())
         if state["step"] % 20 == 0 or args.probe_steps:
             now = time.time()
             rec = {"step": state["step"], "tokens": state["tokens"], "loss": round(loss.item(), 4),
