@@ -4,7 +4,9 @@
 - BPE encode/decode round-trips and merges by rank;
 - a GGUF written by gguf.py reads back: metadata types, F16 weights bit-exact, Q8_0 within 0.57 step,
   and the reloaded model gives the same logits as the original with F16-rounded weights;
-- the MoE routes top-2 with weights summing to 1.
+- the MoE routes top-2 with weights summing to 1;
+- packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
+  exactly its answer tokens.
 """
 import os
 import random
@@ -97,9 +99,34 @@ def check_moe_routing():
     print("moe: top-2 routing and load-balancing loss ok")
 
 
+def check_packing():
+    from train import Batches
+    cfg = Config(name="t", vocab_size=300, n_embd=64, n_layer=2, n_head=4, n_head_kv=2, n_ff=64)
+    m = Transformer(cfg).eval()
+    rng = random.Random(7)
+    docs = []
+    for _ in range(12):
+        n = rng.randrange(6, 20)
+        docs.append(([rng.randrange(4, 300) for _ in range(n)], rng.randrange(2, n)))
+    x, y, pos, seg = Batches(docs, 2, 48, seed=3).next()
+    with torch.no_grad():
+        packed = m(x, positions=pos, segments=seg)
+        for b in range(2):
+            for k in range(int(seg[b].max()) + 1):
+                cols = (seg[b] == k).nonzero()[:, 0]
+                ids = x[b, cols]
+                alone = m(ids[None])[0]
+                assert torch.allclose(packed[b, cols], alone, atol=1e-5), "packed row leaks across dialogues"
+                doc = next(d for d in docs if d[0][:len(ids)] == ids.tolist())
+                want = [-100] * (doc[1] - 1) + doc[0][doc[1]:]
+                assert y[b, cols].tolist() == want[:len(cols)], "targets are not the answer tokens"
+    print("packing: dialogues isolated in packed rows, targets are the answers")
+
+
 if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
     check_moe_routing()
+    check_packing()
     check_gguf(check_bpe())
     print("selftest: all checks passed")
