@@ -3,8 +3,8 @@
 Usage: python3 training/corpus.py [--synsets N] [--unseen M] [--seed S]
 
 Writes training/out/corpus/{train,eval_knowledge,eval_unseen}.jsonl and stats.json. Each line is
-{"synset", "pos", "lemma", "kind", "user", "assistant", "gold"}; "gold" is the gloss for definition
-dialogues (the answer-accuracy reference). Everything is a pure function of the jar and the seed.
+{"synset", "pos", "lemma", "kind", "user", "assistant", "gold", "rank"}; "gold" is the gloss for definition
+dialogues (the answer-accuracy reference), "rank" the synset's familiarity rank (0: most tagged). Everything is a pure function of the jar and the seed.
 """
 import argparse
 import json
@@ -243,6 +243,9 @@ def build(n_synsets, n_unseen, seed):
         train += dialogues(rng, synsets, sid, lemma, rng.sample(range(n_train_q), 3), extra)
         held = n_train_q + rng.randrange(HELD_OUT_PHRASINGS)
         knowledge += [d for d in dialogues(rng, synsets, sid, lemma, [held])]
+    rank = {sid[0] + sid[1]: i for i, (sid, _) in enumerate(chosen)}
+    for r in train + knowledge + unseen:
+        r["rank"] = rank[r["synset"]]  # familiarity: 0 is the most tagged synset
     rng.shuffle(train)
     knowledge = [k for k in knowledge if k["kind"] == "definition"]
     rng.shuffle(knowledge)

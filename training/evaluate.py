@@ -165,6 +165,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quant", default="f16", choices=["f16", "q8_0"])
     ap.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--micro", help="micro GGUF file (default: the shipped one of --quant)")
+    ap.add_argument("--moe", help="MoE GGUF file (default: the shipped one of --quant)")
     ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
     ap.add_argument("--accept", type=float, default=-2.5, help="acceptance threshold, mean log-prob per token")
     ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0],
@@ -174,8 +176,8 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    micro, tok, _ = load_gguf(os.path.join(args.models_dir, f"overture-micro-{args.quant}.gguf"))
-    moe, tok2, _ = load_gguf(os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
+    micro, tok, _ = load_gguf(args.micro or os.path.join(args.models_dir, f"overture-micro-{args.quant}.gguf"))
+    moe, tok2, _ = load_gguf(args.moe or os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
     if tok.tokens != tok2.tokens:
         raise SystemExit("the two models must share one tokenizer")
     sets = {"seen synsets, unseen phrasing": load_rows("eval_knowledge", args.limit),

@@ -141,6 +141,9 @@ def main():
     ap.add_argument("--ckpt-minutes", type=float, default=4)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--synsets", type=int, default=0,
+                    help="train only on the dialogues of this many most familiar synsets (0: all)")
+    ap.add_argument("--run", default=None, help="checkpoint directory name under out/ (default: the model)")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
 
@@ -148,7 +151,7 @@ def main():
     device = "cuda" if torch.cuda.is_available() else "cpu"
     batch = args.batch or (64 if device == "cuda" else 8)
     base_lr = args.lr or 3e-3
-    ckpt_dir = os.path.join(OUT, args.model)
+    ckpt_dir = os.path.join(OUT, args.run or args.model)
     ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
     os.makedirs(ckpt_dir, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -169,11 +172,15 @@ def main():
         state = ck["state"]
         print(f"resumed at step {state['step']}, {state['tokens']} tokens", flush=True)
 
-    train_docs = encode_all(tok, load_dialogues("train"))
+    train_rows = load_dialogues("train")
+    if args.synsets:
+        kept = set(sorted({r["rank"] for r in train_rows})[:args.synsets])
+        train_rows = [r for r in train_rows if r["rank"] in kept]
+    train_docs = encode_all(tok, train_rows)
     val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
     data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
     n_train_tokens = sum(len(d) for d, _ in train_docs)
-    print(json.dumps({"model": cfg.to_dict(), "params": model.n_params(), "active_params": model.n_active_params(),
+    print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
                       "threads": args.threads}), flush=True)
 
