@@ -2,7 +2,9 @@
 
 Usage: python3 training/evaluate.py [--quant f16|q8_0] [--limit N] [--threads T]
 
-Prints (markdown) answer accuracy = token F1 of the answer against the gold WordNet gloss for the micro
+Question sets: definitions of trained synsets asked in the two never-trained phrasings, split into the
+synsets both models were taught and those only the MoE was (--micro-synsets), and definitions of synsets
+neither was taught. Prints (markdown) answer accuracy = token F1 of the answer against the gold WordNet gloss for the micro
 model alone, the MoE alone and the split (the micro's first 4/6/8 words, continued greedily by the MoE
 with the opener as an assistant prefix); perplexity of each model on the held-out dialogues; the share of
 openers the MoE accepts (mean per-token log-prob of the opener under the MoE >= --accept nats); and the
@@ -25,7 +27,7 @@ from corpus import chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from model import MoE  # noqa: E402
 from tokenizer import EOS, OUT  # noqa: E402
-from train import encode_all  # noqa: E402
+from train import encode_all, most_familiar  # noqa: E402
 
 MAX_NEW = 48
 SPLITS = (4, 6, 8)
@@ -167,6 +169,9 @@ def main():
     ap.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
     ap.add_argument("--micro", help="micro GGUF file (default: the shipped one of --quant)")
     ap.add_argument("--moe", help="MoE GGUF file (default: the shipped one of --quant)")
+    ap.add_argument("--micro-synsets", type=int, default=500,
+                    help="the micro's training synsets (train.py --synsets): splits the trained-synset questions into"
+                         " those both models were taught and those only the MoE was (0: one row)")
     ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
     ap.add_argument("--accept", type=float, default=-2.5, help="acceptance threshold, mean log-prob per token")
     ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0],
@@ -180,8 +185,14 @@ def main():
     moe, tok2, _ = load_gguf(args.moe or os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
     if tok.tokens != tok2.tokens:
         raise SystemExit("the two models must share one tokenizer")
-    sets = {"seen synsets, unseen phrasing": load_rows("eval_knowledge", args.limit),
-            "unseen synsets": load_rows("eval_unseen", args.limit)}
+    knowledge = load_rows("eval_knowledge", args.limit)
+    if args.micro_synsets:
+        micro_knows = most_familiar(load_rows("train", 0), args.micro_synsets)
+        sets = {"taught to both models": [r for r in knowledge if r["rank"] in micro_knows],
+                "taught to the MoE only": [r for r in knowledge if r["rank"] not in micro_knows]}
+    else:
+        sets = {"taught to both models": knowledge}
+    sets["taught to neither (unseen synsets)"] = load_rows("eval_unseen", args.limit)
     results = {}
     for name, rows in sets.items():
         users, golds = [r["user"] for r in rows], [r["gold"] for r in rows]

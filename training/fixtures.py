@@ -21,8 +21,9 @@ from corpus import chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from tokenizer import EOS  # noqa: E402
 
-# Trained synsets (house, run), a held-out phrasing (history), a held-out synset (policy), outside WordNet's
-# training slice (theremin).
+# A held-out synset (house), a synset both models trained on (run), a held-out phrasing of a trained synset
+# (history), a synset only the MoE trained on (policy: rank 848, past the micro's 500), and a word outside
+# the corpus (theremin).
 PROMPTS = ["What is a house?", "What does it mean to run?", "I'd like to know what history means.",
            "What is a policy?", "What is a theremin?"]
 TOKENIZER_EXAMPLES = [
