@@ -167,9 +167,9 @@ def first_word(synsets, pos, offset):
     return None
 
 
-def dialogues(rng, synsets, sid, lemma, phrasings, extra=()):
-    """All dialogues of one synset. phrasings: which definition-question templates to use; extra: more
-    definition questions (already filled in), answered with the same gloss."""
+def dialogues(rng, synsets, sid, lemma, phrasings, extra_rng=None):
+    """All dialogues of one synset. phrasings: which definition-question templates to use; extra_rng, for
+    training synsets: draws EXTRA_PHRASINGS_PER_SYNSET more definition questions, answered with the same gloss."""
     syn = synsets[sid]
     pos = "a" if syn["pos"] in "as" else syn["pos"]
     g = syn["gloss"]
@@ -182,8 +182,9 @@ def dialogues(rng, synsets, sid, lemma, phrasings, extra=()):
     for qi in phrasings:
         add("definition", fill(DEF_QUESTIONS[pos][qi], lemma),
             fill(rng.choice(DEF_ANSWERS[pos]), lemma, g=g), g)
-    for q, ai in extra:
-        add("definition", q, fill(DEF_ANSWERS[pos][ai], lemma, g=g), g)
+    if extra_rng is not None:
+        for q in extra_rng.sample(EXTRA_DEF_QUESTIONS[pos], EXTRA_PHRASINGS_PER_SYNSET):
+            add("definition", fill(q, lemma), fill(DEF_ANSWERS[pos][extra_rng.randrange(len(DEF_ANSWERS[pos]))], lemma, g=g), g)
     stem = lemma.lower()[:max(3, len(lemma) - 2)]
     for ex in [x for x in syn["examples"] if stem in x.lower()][:2]:
         add("example", fill(rng.choice(EXAMPLE_Q), lemma), fill(rng.choice(EXAMPLE_A), lemma, ex))
@@ -237,10 +238,7 @@ def build(n_synsets, n_unseen, seed):
                        if d["kind"] == "definition"]
             continue
         # Three of the training phrasings per synset (different ones for different synsets).
-        pos = "a" if sid[0] in "as" else sid[0]
-        extra = [(fill(q, lemma), extra_rng.randrange(len(DEF_ANSWERS[pos])))
-                 for q in extra_rng.sample(EXTRA_DEF_QUESTIONS[pos], EXTRA_PHRASINGS_PER_SYNSET)]
-        train += dialogues(rng, synsets, sid, lemma, rng.sample(range(n_train_q), 3), extra)
+        train += dialogues(rng, synsets, sid, lemma, rng.sample(range(n_train_q), 3), extra_rng)
         held = n_train_q + rng.randrange(HELD_OUT_PHRASINGS)
         knowledge += [d for d in dialogues(rng, synsets, sid, lemma, [held])]
     rank = {sid[0] + sid[1]: i for i, (sid, _) in enumerate(chosen)}

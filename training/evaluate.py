@@ -89,12 +89,11 @@ def word_logprobs(model, tok, user, words):
     opener_ids, lps = opener_token_logprobs(model, tok, user, "".join(words))
     if not opener_ids:
         return None
-    text, ends = b"", []
+    raw, ends = b"", []
     for t in opener_ids:
-        text += tok.token_bytes(t)
-        ends.append(len(text.decode("utf-8", errors="ignore")))
-    opener = "".join(words)
-    if not text.decode("utf-8", errors="ignore").endswith(opener):
+        raw += tok.token_bytes(t)
+        ends.append(len(raw.decode("utf-8", errors="ignore")))
+    if not raw.decode("utf-8", errors="ignore").endswith("".join(words)):
         return None
     bounds, at = [], 0
     for w in words:
@@ -185,14 +184,15 @@ def main():
     moe, tok2, _ = load_gguf(args.moe or os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
     if tok.tokens != tok2.tokens:
         raise SystemExit("the two models must share one tokenizer")
-    knowledge = load_rows("eval_knowledge", args.limit)
+    knowledge = load_rows("eval_knowledge", 0)
     if args.micro_synsets:
         micro_knows = most_familiar(load_rows("train", 0), args.micro_synsets)
         sets = {"taught to both models": [r for r in knowledge if r["rank"] in micro_knows],
                 "taught to the MoE only": [r for r in knowledge if r["rank"] not in micro_knows]}
     else:
         sets = {"taught to both models": knowledge}
-    sets["taught to neither (unseen synsets)"] = load_rows("eval_unseen", args.limit)
+    sets["taught to neither (unseen synsets)"] = load_rows("eval_unseen", 0)
+    sets = {name: rows[:args.limit] if args.limit else rows for name, rows in sets.items()}
     results = {}
     for name, rows in sets.items():
         users, golds = [r["user"] for r in rows], [r["gold"] for r in rows]
