@@ -10,8 +10,6 @@ import picocli.CommandLine.Command;
  * Entries leave this enum as their programs arrive.
  */
 enum NotYetAvailable {
-  DEMO("demo", "A demo conversation on the bundled models (needs device-agent, cloud-service and the trained models)."),
-  CHAT("chat", "Interactive chat through the device agent and the cloud service."),
   REPLAY("replay", "Replay conversation traces against the service and report latency (trace-replay).");
 
   private final String name;

@@ -32,6 +32,8 @@ public final class Overture implements Runnable {
     cl.addSubcommand("generate", new GenerateCommand());
     cl.addSubcommand("bench", new BenchCommand());
     cl.addSubcommand("serve", new ServeCommand());
+    cl.addSubcommand("demo", new DemoCommand());
+    cl.addSubcommand("chat", new ChatCommand());
     for (NotYetAvailable missing : NotYetAvailable.values()) {
       cl.addSubcommand(missing.commandName(), missing.command());
     }

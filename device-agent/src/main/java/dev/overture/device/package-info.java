@@ -1,4 +1,11 @@
 /**
- * On-device agent: speaks the first words of a reply with a micro language model while the context streams to the cloud. <p>Empty in this wave: the agent arrives with its own issue; it will build on {@code shared-protocol} and {@code lm-runtime}.
+ * The on-device agent: a micro language model speaks the first words of every reply at once while
+ * the conversation streams to the cloud, whose model continues the sentence where the device
+ * stopped.
+ *
+ * <p>Start with {@link dev.overture.device.OvertureAgent}: build one per app, open a {@link
+ * dev.overture.device.Conversation} per dialogue, feed it speech-recognition results and playback
+ * progress, and speak the words its {@link dev.overture.device.AgentListener} receives.
+ * docs/device-agent.md is the integration guide.
  */
 package dev.overture.device;

@@ -5,6 +5,7 @@ import dev.overture.lm.gguf.GgufFormatException;
 import dev.overture.lm.kernel.Kernels;
 import dev.overture.lm.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +32,7 @@ public final class LanguageModel implements AutoCloseable {
     this.weights = weights;
     this.experts = experts;
     this.kernels = kernels;
-    this.name = file.metadata().findString("general.name").orElse(file.path().getFileName().toString());
+    this.name = file.metadata().findString("general.name").orElse(file.name());
   }
 
   /** Loads with {@link LoadOptions#defaults()}. */
@@ -46,7 +47,21 @@ public final class LanguageModel implements AutoCloseable {
    *     message names the file and the key or tensor at fault
    */
   public static LanguageModel load(Path path, LoadOptions options) throws IOException {
-    GgufFile file = GgufFile.open(path);
+    return load(GgufFile.open(path), options);
+  }
+
+  /**
+   * Loads a model from a GGUF image in memory, for platforms whose models are not plain files
+   * (an Android asset). {@code name} stands for the file in messages.
+   *
+   * @throws GgufFormatException when the image is not a GGUF model this runtime can run
+   */
+  public static LanguageModel load(String name, ByteBuffer image, LoadOptions options) throws IOException {
+    return load(GgufFile.read(name, image), options);
+  }
+
+  private static LanguageModel load(GgufFile file, LoadOptions options) throws IOException {
+    String path = file.name();
     try {
       Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
       ModelConfig config = ModelConfig.fromGguf(file.metadata(), tokenizer.vocabSize());

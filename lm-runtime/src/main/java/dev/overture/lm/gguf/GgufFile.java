@@ -121,7 +121,18 @@ public final class GgufFile implements Closeable {
     }
   }
 
-  /** Parses a GGUF image held in memory (tests, fuzzing); {@link #path()} is null. */
+  /**
+   * Parses a GGUF image held in memory (an Android asset mapped or read into a buffer, a test);
+   * {@link #path()} is null and {@code name} stands for the file in messages. The image must fit
+   * one buffer (2 GiB); tensors share its memory, so it must not change while the file is open.
+   *
+   * @throws GgufFormatException if the image is not GGUF, is corrupt or truncated, or uses an
+   *     unsupported version or type
+   */
+  public static GgufFile read(String name, ByteBuffer bytes) throws IOException {
+    return read(name, bytes, MAX_WINDOW);
+  }
+
   static GgufFile read(String name, ByteBuffer bytes, long maxWindow) throws IOException {
     ByteBuffer image = bytes.duplicate();
     Source source = new Source() {
@@ -137,6 +148,11 @@ public final class GgufFile implements Closeable {
       public void close() {}
     };
     return new GgufFile(null, name, image.remaining(), source, maxWindow, HEADER_WINDOW);
+  }
+
+  /** The file name (without folders), or the name an in-memory image was given. */
+  public String name() {
+    return name;
   }
 
   /** The file, or null for an in-memory image. */
