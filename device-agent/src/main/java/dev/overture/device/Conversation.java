@@ -59,6 +59,7 @@ public final class Conversation implements AutoCloseable {
   private final WebSocketLink socket;
   private final ContinueLink oneShot;
   private final String idPrefix;
+  private final boolean speculate;
 
   private final AtomicReference<String> pendingPartial = new AtomicReference<>();
   private volatile boolean finalPending;
@@ -86,6 +87,7 @@ public final class Conversation implements AutoCloseable {
     this.latency = new LatencyEstimate(agent.expectedCloudNanos());
     this.micro = micro;
     this.idPrefix = "t" + number + "-";
+    this.speculate = agent.speculativeOpener();
     this.history = new ArrayList<>(initialHistory);
     this.historySnapshot = Collections.unmodifiableList(new ArrayList<>(history));
     CloudListener events = new CloudListener() {
@@ -287,7 +289,7 @@ public final class Conversation implements AutoCloseable {
     if ("websocket".equals(current.transport)) {
       socket.partial(current.id, current.revisions, text);
     }
-    if (micro.prepare(history, text) < 0 || mode == AgentMode.CLOUD_ONLY) {
+    if (micro.prepare(history, text) < 0 || mode == AgentMode.CLOUD_ONLY || !speculate) {
       return;
     }
     int target = policy.targetWords(current.expectedCloudNanos, wordsPerSecond);
@@ -451,15 +453,25 @@ public final class Conversation implements AutoCloseable {
   }
 
   private void cloudLost(String turnId, AgentException reason) {
-    if (turnId == null || !isLive(turnId) || turn.userText == null) {
+    if (turnId == null || !isLive(turnId)) {
       report(reason);
       return;
     }
-    if (!turn.committed) {
-      report(reason); // the opener is still being made; its commit goes nowhere and the deadline decides
+    Turn current = turn;
+    if ("websocket".equals(current.transport) && current.firstCloudWordAt < 0 && current.verdict == Verdict.NONE) {
+      // The socket failed before the cloud said anything: the one-shot binding carries the turn.
+      current.transport = "http";
+      report(reason);
+      if (current.committed) {
+        oneShot.send(current.id, history, current.userText, current.opener);
+      }
       return;
     }
-    fallBack(turn, "cloud lost: " + reason.getMessage(), reason);
+    if (!current.committed) {
+      report(reason);
+      return;
+    }
+    fallBack(current, "cloud lost: " + reason.getMessage(), reason);
   }
 
   // ---- Deadline and fallback (on the loop). ----
@@ -675,6 +687,14 @@ public final class Conversation implements AutoCloseable {
         micro.warm(history);
       }
     });
+  }
+
+  /** On the loop: a bug broke a task; the running turn ends as failed rather than hanging. */
+  void failed(AgentException error) {
+    report(error);
+    if (turn != null) {
+      finish(turn, TurnStatus.FAILED, error);
+    }
   }
 
   private void report(AgentException error) {

@@ -65,6 +65,7 @@ public final class OvertureAgent implements AutoCloseable {
   private final long graceNanos;
   private final long expectedCloudNanos;
   private final String systemPrompt;
+  private final boolean speculativeOpener;
   private final HttpUrl cloudUrl;
   private final String apiKey;
   private final OkHttpClient http;
@@ -86,6 +87,7 @@ public final class OvertureAgent implements AutoCloseable {
     this.graceNanos = builder.grace.toNanos();
     this.expectedCloudNanos = builder.expectedCloudLatency.toNanos();
     this.systemPrompt = builder.systemPrompt;
+    this.speculativeOpener = builder.speculativeOpener;
     this.cloudUrl = builder.cloudUrl;
     this.apiKey = builder.apiKey;
     this.ownsHttp = builder.http == null;
@@ -211,6 +213,10 @@ public final class OvertureAgent implements AutoCloseable {
     return graceNanos;
   }
 
+  boolean speculativeOpener() {
+    return speculativeOpener;
+  }
+
   long expectedCloudNanos() {
     return expectedCloudNanos;
   }
@@ -227,14 +233,16 @@ public final class OvertureAgent implements AutoCloseable {
     return new ContinueLink(http, cloudUrl, apiKey, codec, clientInfo, loop, listener);
   }
 
+  /** A task on the loop threw: a bug. Every conversation hears of it; their running turns end. */
   private void reportInternal(Throwable e) {
     AgentException error = new AgentException(AgentException.Kind.INTERNAL, null, "agent loop task failed: " + e, e);
     List<Conversation> open;
     synchronized (conversations) {
       open = new ArrayList<>(conversations);
     }
-    Thread t = Thread.currentThread();
-    t.getUncaughtExceptionHandler().uncaughtException(t, error);
+    for (Conversation conversation : open) {
+      conversation.failed(error);
+    }
   }
 
   /** Settings of an {@link OvertureAgent}; every one but the model has a default. */
@@ -253,6 +261,7 @@ public final class OvertureAgent implements AutoCloseable {
     private Duration expectedCloudLatency = Duration.ofMillis(400);
     private Executor callbackExecutor;
     private String systemPrompt = "";
+    private boolean speculativeOpener = true;
     private String appName = "overture-device-agent";
     private String appVersion = "0.1.0";
 
@@ -355,6 +364,17 @@ public final class OvertureAgent implements AutoCloseable {
     /** Where listeners run (Android: the main thread's executor); tasks run in order even on a pool. */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Whether the micro model drafts the opener from each partial transcript while the user speaks
+     * (on by default). A draft costs device compute only, never cloud tokens; when the final
+     * transcript equals the partial it came from, the opener is ready at once. Off, the cache is
+     * still prefilled from partials and the opener is generated at the end of speech.
+     */
+    public Builder speculativeOpener(boolean enabled) {
+      this.speculativeOpener = enabled;
       return this;
     }
 

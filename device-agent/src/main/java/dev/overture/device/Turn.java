@@ -15,7 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 final class Turn {
 
   final String id;
-  final String transport;
+  /** {@code "websocket"}, {@code "http"} or {@code "none"}; a socket that fails moves the turn to http. */
+  String transport;
   final CompletableFuture<TurnResult> result = new CompletableFuture<>();
   final long expectedCloudNanos;
   final double wordsPerNanosecond;

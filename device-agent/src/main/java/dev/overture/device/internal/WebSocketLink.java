@@ -140,12 +140,15 @@ public final class WebSocketLink implements AutoCloseable {
 
   /**
    * Whether a turn can go over this link: the session is started (or starting) on an open
-   * connection, or is being resumed. False before the first connection succeeded, and while a
-   * broken link has no session to resume.
+   * connection, is being resumed, or the first connection is being opened (its events wait for
+   * it). False while a broken link has no session to resume.
    */
   public boolean usable() {
-    if (closed || session == null) {
+    if (closed) {
       return false;
+    }
+    if (session == null) {
+      return socket != null && failedAttempts == 0; // the first connection is being opened
     }
     SessionPhase phase = session.phase();
     return (open && (phase == SessionPhase.STARTING || phase == SessionPhase.ESTABLISHED))
