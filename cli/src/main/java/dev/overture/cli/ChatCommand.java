@@ -2,7 +2,7 @@ package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
 import dev.overture.cli.agent.DelayedLink;
-import dev.overture.cli.agent.InProcessCloud;
+import dev.overture.cloud.LocalCloudService;
 import dev.overture.cli.agent.TurnRecorder;
 import dev.overture.cli.agent.TurnReport;
 import dev.overture.device.AgentMode;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,17 +69,17 @@ final class ChatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentMode agentMode = AgentModes.parse(mode);
-    InProcessCloud cloud = null;
+    LocalCloudService cloud = null;
     DelayedLink link = null;
     String url = cloudUrl;
     String key = apiKey;
     try {
       if (url == null && agentMode != AgentMode.DEVICE_ONLY) {
         System.out.println("starting the cloud service in-process on " + moe + " ...");
-        cloud = InProcessCloud.start(moe, List.of("--overture.verify.min-word-logprob=" + threshold));
+        cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe, "overture.verify.min-word-logprob", String.valueOf(threshold)), null);
         link = new DelayedLink(cloud.port(), rttMillis);
         url = "http://127.0.0.1:" + link.port();
-        key = InProcessCloud.API_KEY;
+        key = cloud.apiKey();
       }
       TurnRecorder recorder = new TurnRecorder(System.out);
       try (AgentSetup setup = new AgentSetup(micro, agentMode == AgentMode.DEVICE_ONLY ? null : url, key, agentMode, speechRate, userRate,

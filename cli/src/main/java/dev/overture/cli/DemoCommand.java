@@ -2,7 +2,7 @@ package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
 import dev.overture.cli.agent.DelayedLink;
-import dev.overture.cli.agent.InProcessCloud;
+import dev.overture.cloud.LocalCloudService;
 import dev.overture.cli.agent.TurnRecorder;
 import dev.overture.cli.agent.TurnReport;
 import dev.overture.device.AgentMode;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     out.print("[1/3] loading the cloud service with " + moe.getFileName() + " ... ");
     out.flush();
-    try (InProcessCloud cloud = InProcessCloud.start(moe.toString(), List.of("--overture.verify.min-word-logprob=-4"))) {
+    try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null)) {
       out.printf(Locale.ROOT, "ready on port %d (%.1f s)%n", cloud.port(), (System.nanoTime() - t0) / 1e9);
       out.print("[2/3] emulating the network: round trip " + rttMillis + " ms ... ");
       try (DelayedLink link = new DelayedLink(cloud.port(), rttMillis)) {
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         out.print("[3/3] loading the device agent with " + micro.getFileName() + " ... ");
         out.flush();
         TurnRecorder recorder = new TurnRecorder(null);
-        try (AgentSetup setup = new AgentSetup(micro, "http://127.0.0.1:" + link.port(), InProcessCloud.API_KEY, AgentMode.SPLIT,
+        try (AgentSetup setup = new AgentSetup(micro, "http://127.0.0.1:" + link.port(), cloud.apiKey(), AgentMode.SPLIT,
             speechRate, 4.0, Duration.ofMillis(300), OpenerPolicy.defaults(), recorder)) {
           setup.warmUp("What is a word?");
           out.printf(Locale.ROOT, "ready (%.1f s, one hidden turn warmed up both models); speech at %.1f words/s%n", (System.nanoTime() - t1) / 1e9, speechRate);

@@ -1,0 +1,240 @@
+package dev.overture.cli;
+
+import dev.overture.cli.agent.DelayedLink;
+import dev.overture.cloud.LocalCloudService;
+import dev.overture.device.AgentListener;
+import dev.overture.device.AgentMode;
+import dev.overture.device.Conversation;
+import dev.overture.device.OvertureAgent;
+import dev.overture.device.ReplyWord;
+import dev.overture.device.TurnResult;
+import dev.overture.device.playback.SimulatedSpeaker;
+import dev.overture.lm.gguf.GgmlType;
+import dev.overture.lm.kernel.KernelSelection;
+import dev.overture.lm.kernel.Kernels;
+import dev.overture.lm.kernel.PortableKernels;
+import dev.overture.lm.synthetic.ModelShape;
+import dev.overture.lm.synthetic.SyntheticModelWriter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code overture bench device}: the device agent's latency. First, the time from the end of the
+ * user's speech to the first reply word, on the bundled micro and on the reference micro shape
+ * (random weights), with the portable and the Vector API kernels, with and without the
+ * speculative opener. Then the seams: how often the cloud's first word (the bundled MoE, in this
+ * process behind an emulated network) arrives after the opener has finished playing, at several
+ * round trips.
+ */
+@Command(
+    name = "device",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Device agent latency: end of speech to first word (p50/p99) on the bundled micro and the reference",
+      "micro shape, portable and Vector API kernels, with and without the speculative opener; then seams",
+      "(dead air before the cloud's first word) at several round trips with the bundled MoE in-process."
+    })
+final class BenchDeviceCommand implements Callable<Integer> {
+
+  /** Questions the users of the benchmark "say"; half are words the bundled micro was taught. */
+  static final List<String> QUESTIONS = List.of(
+      "What does it mean to run?", "What is a city?", "What is a family?", "What is a school?",
+      "What is a car?", "What is a number?", "What is a state?", "What is a church?",
+      "What is a book?", "What is a game?", "What is a year?", "What is a government?",
+      "What does it mean to know?", "What is a country?", "What is a man?", "What is a theremin?");
+
+  @Option(names = "--turns", description = "Measured turns per first-word row (default: ${DEFAULT-VALUE}).")
+  int turns = 48;
+
+  @Option(names = "--warmup", description = "Unmeasured turns before each row (default: ${DEFAULT-VALUE}).")
+  int warmup = 8;
+
+  @Option(names = "--models", split = ",", description = "bundled and/or reference (default: ${DEFAULT-VALUE}).")
+  List<String> models = List.of("bundled", "reference");
+
+  @Option(names = "--kernels", split = ",", description = "portable and/or best (default: ${DEFAULT-VALUE}).")
+  List<String> kernels = List.of("portable", "best");
+
+  @Option(names = "--rtts", split = ",", description = "Round trips in ms for the seam runs; empty to skip (default: ${DEFAULT-VALUE}).")
+  List<Long> rtts = List.of(50L, 150L, 300L, 450L, 600L);
+
+  @Option(names = "--seam-turns", description = "Turns per round trip (default: ${DEFAULT-VALUE}).")
+  int seamTurns = 12;
+
+  @Option(names = "--speech-rate", description = "Words per second of the simulated voice in the seam runs (default: ${DEFAULT-VALUE}).")
+  double speechRate = 2.5;
+
+  @Option(names = "--micro", description = "The bundled micro model (default: ${DEFAULT-VALUE}).")
+  Path micro = Path.of("models/overture-micro-q8_0.gguf");
+
+  @Option(names = "--moe", description = "The cloud model for the seam runs (default: ${DEFAULT-VALUE}).")
+  Path moe = Path.of("models/overture-moe-q8_0.gguf");
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    KernelSelection selection = KernelSelection.select();
+    out.printf(Locale.ROOT, "overture bench device, %s, JVM %s %s, %d cores; %s%n", LocalDate.now(),
+        System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), selection.describe());
+    out.println();
+    out.println("First word: end of speech to the first reply word (device-only mode, one conversation per turn; partials");
+    out.println("one per word, the final 150 ms after the last one, as an end-pointer would).");
+    out.printf(Locale.ROOT, "%-10s %-10s %-12s %5s %9s %9s %9s %13s %s%n", "model", "kernels", "speculative", "turns", "p50 ms", "p99 ms", "max ms", "draft reused", "tokens left (mean)");
+    Path dir = Files.createTempDirectory("overture-bench-device");
+    try {
+      for (String modelName : models) {
+        Path file = modelFile(modelName, dir);
+        for (String kernelName : kernels) {
+          Kernels k = "portable".equals(kernelName) ? new PortableKernels() : selection.kernels();
+          if (!"portable".equals(kernelName) && k instanceof PortableKernels) {
+            continue;
+          }
+          for (boolean speculative : new boolean[] {true, false}) {
+            FirstWord row = firstWord(file, k, speculative);
+            out.printf(Locale.ROOT, "%-10s %-10s %-12s %5d %9.2f %9.2f %9.2f %12.0f%% %.1f%n", modelName, k.name(), speculative ? "on" : "off", turns,
+                row.latency.getValueAtPercentile(50) / 1e3, row.latency.getValueAtPercentile(99) / 1e3, row.latency.getMaxValue() / 1e3,
+                100.0 * row.hits / turns, (double) row.tokensLeft / turns);
+          }
+        }
+      }
+    } finally {
+      for (Path p : Files.list(dir).toList()) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(dir);
+    }
+    if (!rtts.isEmpty()) {
+      seams(out);
+    }
+    return 0;
+  }
+
+  private Path modelFile(String name, Path dir) throws Exception {
+    switch (name) {
+      case "bundled":
+        return micro;
+      case "reference":
+        Path file = dir.resolve("micro-reference-q8_0.gguf");
+        ModelShape shape = ModelShape.microReference();
+        System.err.printf(Locale.ROOT, "writing the reference micro shape (%.1fM parameters, random weights, Q8_0)...%n", shape.parameters() / 1e6);
+        new SyntheticModelWriter(shape, GgmlType.Q8_0, 1).write(file);
+        return file;
+      default:
+        throw new IllegalArgumentException("--models takes bundled and/or reference, not '" + name + "'");
+    }
+  }
+
+  private record FirstWord(Histogram latency, int hits, long tokensLeft) {}
+
+  private FirstWord firstWord(Path file, Kernels kernels, boolean speculative) throws Exception {
+    Histogram latency = new Histogram(3_600_000_000L, 3);
+    int hits = 0;
+    long tokensLeft = 0;
+    try (OvertureAgent agent = OvertureAgent.builder().microModel(file).kernels(kernels).mode(AgentMode.DEVICE_ONLY)
+        .speculativeOpener(speculative).build()) {
+      for (int i = 0; i < warmup + turns; i++) {
+        FirstWordListener listener = new FirstWordListener();
+        Conversation conversation = agent.newConversation(listener);
+        try {
+          TurnResult result = speak(conversation, QUESTIONS.get(i % QUESTIONS.size()), 250, 150);
+          if (i >= warmup && listener.first.isDone()) {
+            latency.recordValue(Math.max(1, listener.first.get() / 1_000));
+            hits += result.metrics().speculativeHit() ? 1 : 0;
+            tokensLeft += result.metrics().prefillTokensAtEnd();
+          }
+        } finally {
+          conversation.close();
+        }
+      }
+    }
+    return new FirstWord(latency, hits, tokensLeft);
+  }
+
+  /** Partials one per word every {@code wordMillis}, the final {@code endMillis} after the last. */
+  static TurnResult speak(Conversation conversation, String text, long wordMillis, long endMillis) throws Exception {
+    String[] words = text.split(" ");
+    StringBuilder partial = new StringBuilder();
+    for (int w = 0; w < words.length; w++) {
+      partial.append(w == 0 ? "" : " ").append(words[w]);
+      conversation.partialTranscript(partial.toString());
+      Thread.sleep(w == words.length - 1 ? endMillis : wordMillis);
+    }
+    CompletableFuture<TurnResult> done = conversation.finalTranscript(text);
+    return done.get(120, TimeUnit.SECONDS);
+  }
+
+  private static final class FirstWordListener implements AgentListener {
+    final CompletableFuture<Long> first = new CompletableFuture<>();
+
+    @Override
+    public void onWord(ReplyWord word) {
+      first.complete(word.sinceEndOfSpeechNanos());
+    }
+  }
+
+  private void seams(PrintStream out) throws Exception {
+    out.println();
+    out.printf(Locale.ROOT, "Seams: split mode, bundled micro and MoE (cloud in this process behind an emulated network), speech %.1f words/s,%n", speechRate);
+    out.println("one conversation per turn opened a second before the user speaks; a seam is dead air between the opener's");
+    out.println("last word and the cloud's first.");
+    out.printf(Locale.ROOT, "%-8s %5s %6s %11s %11s %14s %14s %9s%n", "rtt ms", "turns", "seams", "worst seam", "fallbacks", "cloud p50 ms", "cloud p99 ms", "opener");
+    try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null);
+        DelayedLink link = new DelayedLink(cloud.port(), 0);
+        OvertureAgent agent = OvertureAgent.builder().microModel(micro).cloud("http://127.0.0.1:" + link.port(), cloud.apiKey())
+            .speechRate(speechRate).build()) {
+      for (int warm = 0; warm < 3; warm++) {
+        seamTurn(agent, QUESTIONS.get(warm), 0);
+      }
+      for (long rtt : rtts) {
+        link.roundTrip(rtt);
+        Histogram cloudWord = new Histogram(3_600_000_000L, 3);
+        int seams = 0;
+        int fallbacks = 0;
+        long worst = 0;
+        long openerWords = 0;
+        for (int i = 0; i < seamTurns; i++) {
+          TurnResult result = seamTurn(agent, QUESTIONS.get(i % QUESTIONS.size()), rtt);
+          if (result.metrics().hadSeam()) {
+            seams++;
+            worst = Math.max(worst, result.metrics().seamNanos());
+          }
+          if (result.metrics().fallback() != null) {
+            fallbacks++;
+          }
+          if (result.metrics().commitToFirstCloudWordNanos() > 0) {
+            cloudWord.recordValue(result.metrics().commitToFirstCloudWordNanos() / 1_000);
+          }
+          openerWords += result.metrics().openerWords();
+        }
+        out.printf(Locale.ROOT, "%-8d %5d %6d %11s %11d %14.0f %14.0f %9.1f%n", rtt, seamTurns, seams, worst == 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", worst / 1e6),
+            fallbacks, cloudWord.getValueAtPercentile(50) / 1e3, cloudWord.getValueAtPercentile(99) / 1e3, (double) openerWords / seamTurns);
+      }
+    }
+  }
+
+  private TurnResult seamTurn(OvertureAgent agent, String question, long rtt) throws Exception {
+    try (SimulatedSpeaker speaker = new SimulatedSpeaker(speechRate, new AgentListener() {})) {
+      Conversation conversation = agent.newConversation(speaker);
+      speaker.attach(conversation);
+      try {
+        Thread.sleep(1_000 + 2 * rtt); // the app opens its session before the user speaks
+        return speak(conversation, question, 250, 150);
+      } finally {
+        conversation.close();
+      }
+    }
+  }
+}
