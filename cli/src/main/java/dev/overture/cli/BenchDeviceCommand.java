@@ -1,6 +1,6 @@
 package dev.overture.cli;
 
-import dev.overture.cli.agent.DelayedLink;
+import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.device.AgentListener;
 import dev.overture.device.AgentMode;
@@ -192,7 +192,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     out.println("last word and the cloud's first.");
     out.printf(Locale.ROOT, "%-8s %5s %6s %11s %11s %14s %14s %9s%n", "rtt ms", "turns", "seams", "worst seam", "fallbacks", "cloud p50 ms", "cloud p99 ms", "opener");
     try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null);
-        DelayedLink link = new DelayedLink(cloud.port(), 0);
+        NetworkProxy link = NetworkProxy.delaying(cloud.port(), 0);
         OvertureAgent agent = OvertureAgent.builder().microModel(micro).cloud("http://127.0.0.1:" + link.port(), cloud.apiKey())
             .speechRate(speechRate).build()) {
       for (int warm = 0; warm < 3; warm++) {

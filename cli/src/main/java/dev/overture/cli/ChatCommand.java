@@ -1,7 +1,7 @@
 package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
-import dev.overture.cli.agent.DelayedLink;
+import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.cli.agent.TurnRecorder;
 import dev.overture.cli.agent.TurnReport;
@@ -70,14 +70,14 @@ final class ChatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentMode agentMode = AgentModes.parse(mode);
     LocalCloudService cloud = null;
-    DelayedLink link = null;
+    NetworkProxy link = null;
     String url = cloudUrl;
     String key = apiKey;
     try {
       if (url == null && agentMode != AgentMode.DEVICE_ONLY) {
         System.out.println("starting the cloud service in-process on " + moe + " ...");
         cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe, "overture.verify.min-word-logprob", String.valueOf(threshold)), null);
-        link = new DelayedLink(cloud.port(), rttMillis);
+        link = NetworkProxy.delaying(cloud.port(), rttMillis);
         url = "http://127.0.0.1:" + link.port();
         key = cloud.apiKey();
       }

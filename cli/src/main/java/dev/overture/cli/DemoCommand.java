@@ -1,7 +1,7 @@
 package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
-import dev.overture.cli.agent.DelayedLink;
+import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.cli.agent.TurnRecorder;
 import dev.overture.cli.agent.TurnReport;
@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null)) {
       out.printf(Locale.ROOT, "ready on port %d (%.1f s)%n", cloud.port(), (System.nanoTime() - t0) / 1e9);
       out.print("[2/3] emulating the network: round trip " + rttMillis + " ms ... ");
-      try (DelayedLink link = new DelayedLink(cloud.port(), rttMillis)) {
+      try (NetworkProxy link = NetworkProxy.delaying(cloud.port(), rttMillis)) {
         out.println("ready");
         long t1 = System.nanoTime();
         out.print("[3/3] loading the device agent with " + micro.getFileName() + " ... ");

@@ -6,8 +6,6 @@ import picocli.CommandLine.Command;
 /**
  * Entry point behind the {@code ./overture} launcher: one subcommand per program.
  *
- * <p>Commands whose issue has not landed yet are listed by {@link NotYetAvailable} and say so
- * plainly instead of pretending to work.
  */
 @Command(
     name = "overture",
@@ -35,9 +33,7 @@ public final class Overture implements Runnable {
     cl.addSubcommand("serve", new ServeCommand());
     cl.addSubcommand("demo", new DemoCommand());
     cl.addSubcommand("chat", new ChatCommand());
-    for (NotYetAvailable missing : NotYetAvailable.values()) {
-      cl.addSubcommand(missing.commandName(), missing.command());
-    }
+    cl.addSubcommand("replay", new dev.overture.replay.ReplayCommand());
     return cl;
   }
 

@@ -434,11 +434,13 @@ public final class Conversation implements AutoCloseable {
       current.seam = current.opener.isEmpty() ? -1 : Math.max(0, now - current.openerEnd(now));
       latency.add(now - current.commitAt);
     }
+    current.lastCloudWordAt = now;
     deliver(current, current.release(piece, WordSource.CLOUD, now));
   }
 
   private void cloudDone(Turn current, ContinuationDone done) {
     current.cloudWords.finish();
+    current.cloudOutputTokens = done.usage().outputTokens();
     if (done.status() == DoneStatus.FAILED) {
       String code = done.failure() == null ? "failed" : done.failure().code().wireName();
       String message = done.failure() == null ? "the cloud failed the turn" : done.failure().message();

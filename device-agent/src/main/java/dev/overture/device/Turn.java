@@ -43,6 +43,8 @@ final class Turn {
   int emittedPieces;
   WordSplitter cloudWords;
   long firstCloudWordAt = -1;
+  long lastCloudWordAt = -1;
+  long cloudOutputTokens = -1;
   int deviceWords;
   int cloudWordCount;
 
@@ -172,7 +174,9 @@ final class Turn {
         seam,
         deviceWords,
         cloudWordCount,
-        fallback);
+        fallback,
+        since(lastCloudWordAt),
+        cloudOutputTokens);
   }
 
   private long since(long at) {

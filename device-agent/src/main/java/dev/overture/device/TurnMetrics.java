@@ -25,6 +25,8 @@ package dev.overture.device;
  * @param deviceWords reply words the device produced
  * @param cloudWords reply words the cloud produced
  * @param fallback why the device completed the sentence itself, or null
+ * @param lastCloudWordNanos the last cloud word arrived
+ * @param cloudOutputTokens tokens the cloud generated ({@code continuation.done}'s usage), or -1
  */
 public record TurnMetrics(
     AgentMode mode,
@@ -43,7 +45,9 @@ public record TurnMetrics(
     long seamNanos,
     int deviceWords,
     int cloudWords,
-    String fallback) {
+    String fallback,
+    long lastCloudWordNanos,
+    long cloudOutputTokens) {
 
   /** Whether there was dead air between the opener and the cloud's first word. */
   public boolean hadSeam() {

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * A stand-in for text-to-speech, for demos, benchmarks and tests: it "speaks" the words it
@@ -25,10 +26,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
 
+  /** Hears each piece the moment it starts playing (for latency testers' timelines). */
+  @FunctionalInterface
+  public interface PlaybackObserver {
+    void started(ReplyWord word, long nanoTime);
+  }
+
   private final long wordNanos;
   private final AgentListener delegate;
+  private volatile PlaybackObserver observer = (word, at) -> {};
   private final ScheduledThreadPoolExecutor clock;
-  private Conversation conversation;
+  private IntConsumer progress;
 
   // Guarded by this.
   private final List<ReplyWord> queue = new ArrayList<>();
@@ -48,9 +56,19 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
     });
   }
 
+  /** Receives each piece as it starts playing. */
+  public void observe(PlaybackObserver observer) {
+    this.observer = observer;
+  }
+
   /** The conversation to report playback progress to (set it before its first turn). */
   public synchronized void attach(Conversation conversation) {
-    this.conversation = conversation;
+    this.progress = conversation::playbackProgress;
+  }
+
+  /** Where to report the words heard when the assistant is not a {@link Conversation}. */
+  public synchronized void attach(IntConsumer progress) {
+    this.progress = progress;
   }
 
   /** Words of the current turn heard so far. */
@@ -61,6 +79,11 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
   /** What the user heard of the current turn. */
   public synchronized String heardText() {
     return spoken.toString();
+  }
+
+  /** Whether nothing is playing or queued. */
+  public synchronized boolean isSilent() {
+    return !playing && queue.isEmpty();
   }
 
   /** Blocks until every queued word has been spoken, or {@code timeoutMillis} passed. */
@@ -134,27 +157,29 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
 
   /** Speaks the next queued piece: a new word takes a word's time, attached punctuation none. */
   private void speakNext() {
-    Conversation target;
+    IntConsumer target;
     int heard;
     long pause;
+    ReplyWord word;
     synchronized (this) {
       if (queue.isEmpty()) {
         playing = false;
         next = null;
         return;
       }
-      ReplyWord word = queue.remove(0);
+      word = queue.remove(0);
       spoken.append(word.text());
       boolean newWord = word.index() + 1 > turnWordsSpoken;
       turnWordsSpoken = Math.max(turnWordsSpoken, word.index() + 1);
       wordsSpoken = turnWordsSpoken;
       heard = wordsSpoken;
-      target = conversation;
+      target = progress;
       pause = newWord ? wordNanos : 0;
       next = clock.schedule(this::speakNext, pause, TimeUnit.NANOSECONDS);
     }
+    observer.started(word, System.nanoTime());
     if (target != null) {
-      target.playbackProgress(heard);
+      target.accept(heard);
     }
   }
 
