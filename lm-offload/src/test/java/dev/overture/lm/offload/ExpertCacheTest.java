@@ -1,0 +1,98 @@
+package dev.overture.lm.offload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.overture.lm.InferenceSession;
+import dev.overture.lm.LanguageModel;
+import dev.overture.lm.LoadOptions;
+import dev.overture.lm.SessionOptions;
+import dev.overture.lm.chat.ChatFormat;
+import dev.overture.lm.chat.ChatMessage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cache inside the bundled MoE (8 experts, top-2, 6 layers): offloading never changes a logit,
+ * and the live cache agrees with the simulator on the same routing.
+ */
+class ExpertCacheTest {
+
+  static final Path MOE = Path.of("models/overture-moe-q8_0.gguf");
+
+  static float[] logits(LoadOptions options, AtomicReference<ExpertCache> cache, RoutingTrace trace) throws Exception {
+    try (LanguageModel model = LanguageModel.load(MOE, options)) {
+      int[] prompt = ChatFormat.fromGguf(model.file().metadata(), model.tokenizer())
+          .encode(model.tokenizer(), List.of(ChatMessage.user("What is a city?")), true);
+      try (InferenceSession session = model.newSession(SessionOptions.defaults().withContextLength(256))) {
+        if (trace != null) {
+          session.setRoutingObserver(trace.recorder());
+        }
+        // One token at a time: a prefill batch asks for each expert once for all its tokens.
+        for (int t : prompt) {
+          session.decode(t);
+        }
+        float[] last = null;
+        int token = 0;
+        for (int i = 0; i < 8; i++) {
+          last = session.logits().clone();
+          token = argmax(last);
+          session.decode(token);
+        }
+        return last;
+      }
+    }
+  }
+
+  static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void quarterResidentGivesTheSameLogitsAsAllResident() throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    float[] resident = logits(LoadOptions.defaults(), null, null);
+    float[] offloaded = logits(LoadOptions.defaults().withExperts(source -> {
+      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse("25%"), ReplacementPolicy.LRU, LinkModel.none());
+      cache.set(c);
+      return c;
+    }), cache, null);
+
+    assertArrayEquals(resident, offloaded, 0f);
+    OffloadStats stats = cache.get().stats();
+    assertTrue(stats.loads() > 0 && stats.hits() > 0, stats.toString());
+    assertEquals(stats.requests(), stats.hits() + stats.loads());
+    assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2}, cache.get().residentCounts());
+  }
+
+  @Test
+  void liveCacheCountsWhatTheSimulatorPredicts() throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    RoutingTrace trace = new RoutingTrace(6, 8, 2);
+    logits(LoadOptions.defaults().withExperts(source -> {
+      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse("3/layer"), ReplacementPolicy.LRU, LinkModel.none());
+      cache.set(c);
+      return c;
+    }), cache, trace);
+
+    CacheSimulator.Result simulated = CacheSimulator.replay(trace, new int[] {3, 3, 3, 3, 3, 3}, ReplacementPolicy.LRU);
+    assertEquals(simulated.requests(), cache.get().stats().requests());
+    assertEquals(simulated.hits(), cache.get().stats().hits());
+  }
+
+  @Test
+  void emulatedLinkMakesLoadsWait() {
+    assertEquals(80_000 + 1_000_000, LinkModel.parse("nvme").nanosFor(3_000_000));
+    assertThrows(IllegalArgumentException.class, () -> LinkModel.parse("floppy"));
+  }
+}
