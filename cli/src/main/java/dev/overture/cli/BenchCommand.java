@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print a table (results go to docs/benchmarks.md).",
-    subcommands = {BenchLmCommand.class, BenchServiceCommand.class, BenchDeviceCommand.class})
+    subcommands = {BenchLmCommand.class, BenchServiceCommand.class, BenchDeviceCommand.class, BenchOffloadCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

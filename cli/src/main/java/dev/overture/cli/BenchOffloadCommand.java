@@ -1,0 +1,187 @@
+package dev.overture.cli;
+
+import dev.overture.lm.ExpertSource;
+import dev.overture.lm.InferenceSession;
+import dev.overture.lm.LanguageModel;
+import dev.overture.lm.LoadOptions;
+import dev.overture.lm.Sampler;
+import dev.overture.lm.SamplingConfig;
+import dev.overture.lm.SessionOptions;
+import dev.overture.lm.chat.ChatFormat;
+import dev.overture.lm.chat.ChatMessage;
+import dev.overture.lm.offload.CacheSimulator;
+import dev.overture.lm.offload.ExpertBudget;
+import dev.overture.lm.offload.ExpertCache;
+import dev.overture.lm.offload.LayerAllocation;
+import dev.overture.lm.offload.LinkModel;
+import dev.overture.lm.offload.OffloadStats;
+import dev.overture.lm.offload.ReplacementPolicy;
+import dev.overture.lm.offload.RoutingTrace;
+import dev.overture.replay.trace.TraceConversation;
+import dev.overture.replay.trace.TraceFile;
+import dev.overture.replay.trace.TraceTurn;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code overture bench offload}: expert offloading on a MoE model. Records a routing trace over
+ * held-out text (the sample trace's questions and gold answers), replays it through every resident
+ * budget and replacement policy with Belady's optimum as the bound, plots hit rate against cache
+ * size, then decodes for real at a few budgets to measure tokens/s against all experts resident.
+ */
+@Command(
+    name = "offload",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Expert offloading: a routing trace over held-out text replayed through every budget and policy",
+      "(LRU, LFU, shallow-first LRU, Belady's optimum), a hit-rate plot, and real decode speed at some budgets."
+    })
+final class BenchOffloadCommand implements Callable<Integer> {
+
+  @Option(names = "--model", description = "The MoE model (default: ${DEFAULT-VALUE}).")
+  Path model = Path.of("models/overture-moe-q8_0.gguf");
+
+  @Option(names = "--text", description = "Held-out text: a replay trace whose questions and gold answers are run (default: ${DEFAULT-VALUE}).")
+  Path text = Path.of("trace-replay/traces/heldout-questions.jsonl");
+
+  @Option(names = "--decode-tokens", description = "Tokens generated per prompt in the speed runs (default: ${DEFAULT-VALUE}).")
+  int decodeTokens = 48;
+
+  @Option(names = "--speed-prompts", description = "Prompts per speed run (default: ${DEFAULT-VALUE}).")
+  int speedPrompts = 6;
+
+  @Option(names = "--link", description = "Emulated link for the speed runs besides none: nvme, ufs, pcie (default: ${DEFAULT-VALUE}).")
+  String link = "nvme";
+
+  @Option(names = "--out", description = "Where the trace and the plot go (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("target/offload");
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream o = System.out;
+    Files.createDirectories(out);
+    List<int[]> prompts = new ArrayList<>();
+    RoutingTrace trace;
+    long expertBytes;
+    int experts;
+    int layers;
+    try (LanguageModel lm = LanguageModel.load(model)) {
+      if (!lm.config().isMoe()) {
+        throw new IllegalArgumentException(model + " is not a Mixture-of-Experts model");
+      }
+      layers = lm.config().blockCount();
+      experts = lm.config().expertCount();
+      expertBytes = lm.expertSource().expertHeapBytes();
+      ChatFormat format = ChatFormat.fromGguf(lm.file().metadata(), lm.tokenizer());
+      for (TraceConversation c : TraceFile.read(text)) {
+        for (TraceTurn t : c.turns()) {
+          if (t.gold() != null) {
+            prompts.add(format.encodeContinuation(lm.tokenizer(), List.of(ChatMessage.user(t.user()), ChatMessage.assistant(t.gold()))));
+          }
+        }
+      }
+      trace = new RoutingTrace(layers, experts, lm.config().expertUsedCount());
+      try (InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(lm.config().contextLength()))) {
+        session.setRoutingObserver(trace.recorder());
+        for (int[] prompt : prompts) {
+          session.rollback(0);
+          session.prefill(prompt);
+        }
+      }
+    }
+    trace.write(out.resolve("routing.ovrt"));
+    o.printf(Locale.ROOT, "overture bench offload, %s, %s: %d layers x %d experts (top-%d), %.2f MiB per expert; %d cores, JVM %s%n",
+        LocalDate.now(), model.getFileName(), layers, experts, trace.used(), expertBytes / 1048576.0, Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    o.printf(Locale.ROOT, "routing trace: %d tokens of held-out text (%d questions with their gold answers), switch rate %.1f%% (the share of tokens at which a layer's expert set changes)%n%n",
+        trace.tokens(), prompts.size(), 100 * CacheSimulator.replay(trace, new int[layers], ReplacementPolicy.LRU).switchRate());
+
+    String[] names = {"LRU", "LFU", "LRU shallow-first", "Belady (bound)"};
+    o.printf(Locale.ROOT, "%-14s %-20s %9s %13s %16s %18s%n", "resident", "policy", "hit rate", "loads/token", "MiB read/token", "misses/layer/token");
+    double[] x = new double[experts + 1];
+    double[][] y = new double[names.length][experts + 1];
+    for (int perLayer = 0; perLayer <= experts; perLayer++) {
+      x[perLayer] = perLayer;
+      for (int p = 0; p < names.length; p++) {
+        LayerAllocation allocation = p == 2 ? LayerAllocation.SHALLOW_FIRST : LayerAllocation.UNIFORM;
+        ReplacementPolicy policy = p == 1 ? ReplacementPolicy.LFU : p == 3 ? ReplacementPolicy.BELADY : ReplacementPolicy.LRU;
+        int[] capacities = ExpertBudget.parse(perLayer + "/layer").capacities(layers, experts, expertBytes, allocation);
+        CacheSimulator.Result r = CacheSimulator.replay(trace, capacities, policy);
+        y[p][perLayer] = 100 * r.hitRate();
+        o.printf(Locale.ROOT, "%-14s %-20s %8.1f%% %13.2f %16.2f %18.3f%n", String.format(Locale.ROOT, "%d/layer (%.1f%%)", perLayer, 100.0 * perLayer / experts),
+            names[p], 100 * r.hitRate(), r.loadsPerToken(), r.loadsPerToken() * expertBytes / 1048576.0, r.missesPerLayerPerToken());
+      }
+    }
+    plot(x, y, names, experts);
+
+    o.println();
+    o.printf(Locale.ROOT, "Decode speed (greedy, %d prompts x %d tokens, LRU, uniform allocation; load time is what the forward pass waited):%n", speedPrompts, decodeTokens);
+    o.printf(Locale.ROOT, "%-10s %-6s %10s %9s %12s %14s%n", "resident", "link", "tokens/s", "vs all", "hit rate", "load wait/tok");
+    double allResident = speed(null, null, prompts).tokensPerSecond;
+    o.printf(Locale.ROOT, "%-10s %-6s %10.1f %9s %12s %14s%n", "all", "-", allResident, "1.00x", "-", "-");
+    for (String budget : List.of("50%", "25%", "12.5%")) {
+      for (String linkName : Set.of("none", link).stream().sorted().toList()) {
+        Speed s = speed(ExpertBudget.parse(budget), LinkModel.parse(linkName), prompts);
+        o.printf(Locale.ROOT, "%-10s %-6s %10.1f %8.2fx %11.1f%% %11.2f ms%n", budget, linkName, s.tokensPerSecond, s.tokensPerSecond / allResident,
+            100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
+      }
+    }
+    o.println();
+    o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
+    return 0;
+  }
+
+  private record Speed(double tokensPerSecond, OffloadStats stats, long tokens) {}
+
+  private Speed speed(ExpertBudget budget, LinkModel link, List<int[]> prompts) throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    LoadOptions options = budget == null ? LoadOptions.defaults() : LoadOptions.defaults().withExperts((ExpertSource source) -> {
+      ExpertCache c = ExpertCache.of(source, budget, ReplacementPolicy.LRU, link);
+      cache.set(c);
+      return c;
+    });
+    try (LanguageModel lm = LanguageModel.load(model, options);
+        InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(lm.config().contextLength()))) {
+      Sampler sampler = new Sampler(SamplingConfig.greedy(), lm.config().vocabSize());
+      long tokens = 0;
+      long nanos = 0;
+      for (int i = 0; i < speedPrompts + 1; i++) {
+        int[] prompt = prompts.get(i % prompts.size());
+        int[] question = java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 24));
+        session.rollback(0);
+        session.prefill(question);
+        long start = System.nanoTime();
+        int produced = session.generate(sampler, decodeTokens, Set.of(), t -> true);
+        if (i > 0) { // the first prompt warms the JIT up
+          nanos += System.nanoTime() - start;
+          tokens += produced;
+        }
+      }
+      OffloadStats stats = cache.get() == null ? new OffloadStats(0, 0, 0, 0, 0) : cache.get().stats();
+      return new Speed(tokens / (nanos / 1e9), stats, tokens);
+    }
+  }
+
+  private void plot(double[] x, double[][] y, String[] names, int experts) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(800).height(450).title("Hit rate against resident experts per layer (" + model.getFileName() + ")")
+        .xAxisTitle("resident experts per layer (of " + experts + ")").yAxisTitle("hit rate, %").build();
+    for (int p = 0; p < names.length; p++) {
+      chart.addSeries(names[p], x, y[p]);
+    }
+    BitmapEncoder.saveBitmap(chart, out.resolve("offload-hit-rate.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}
