@@ -170,7 +170,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
           tokens += produced;
         }
       }
-      OffloadStats stats = cache.get() == null ? new OffloadStats(0, 0, 0, 0, 0) : cache.get().stats();
+      OffloadStats stats = cache.get() == null ? new OffloadStats(0, 0, 0, 0, 0, 0, 0, 0, 0) : cache.get().stats();
       return new Speed(tokens / (nanos / 1e9), stats, tokens);
     }
   }

@@ -18,6 +18,21 @@ public interface ExpertProvider {
    */
   default void willUse(int layer, int[] experts, int count) {}
 
+  /**
+   * Whether the provider wants {@link #predicted} calls: a cross-layer prefetcher. They cost one
+   * router product per MoE layer per token.
+   */
+  default boolean predictsNextLayer() {
+    return false;
+  }
+
+  /**
+   * The probabilities {@code layer}'s router gives one token when applied to the previous layer's
+   * MoE input: a prediction of which {@code k} experts {@code layer} will ask for, one layer ahead.
+   * The array is valid only during the call.
+   */
+  default void predicted(int layer, float[] probabilities, int k) {}
+
   /** Decodes every expert up front and keeps all of them: no offloading. */
   static ExpertProvider resident(ExpertSource source) {
     ExpertWeights[][] all = new ExpertWeights[source.layers()][source.expertsPerLayer()];

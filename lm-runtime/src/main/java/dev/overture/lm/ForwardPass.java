@@ -54,6 +54,10 @@ final class ForwardPass implements AutoCloseable {
   private final int[] observedExperts;
   private final float[] observedWeights;
   private RoutingObserver observer;
+  private ExpertRouter router = ExpertRouter.exact();
+  private final int[] picked;
+  private final float[] predictedLogits;
+  private final float[] predictedProbs;
 
   // Arguments of the task running on the pool (written by the owner before dispatch).
   private WeightMatrix taskMatrix;
@@ -107,6 +111,9 @@ final class ForwardPass implements AutoCloseable {
     routerProbs = new float[experts];
     chosen = new int[batch * Math.max(1, c.expertUsedCount())];
     chosenWeight = new float[chosen.length];
+    picked = new int[Math.max(1, c.expertUsedCount())];
+    predictedLogits = new float[batch * experts];
+    predictedProbs = new float[experts];
     expertTokenCount = new int[experts];
     expertTokens = new int[experts * batch];
     expertTokenWeight = new float[experts * batch];
@@ -115,6 +122,10 @@ final class ForwardPass implements AutoCloseable {
     usedExperts = new int[experts];
     observedExperts = new int[Math.max(1, c.expertUsedCount())];
     observedWeights = new float[observedExperts.length];
+  }
+
+  void setExpertRouter(ExpertRouter router) {
+    this.router = router == null ? ExpertRouter.exact() : router;
   }
 
   void setRoutingObserver(RoutingObserver observer) {
@@ -328,11 +339,15 @@ final class ForwardPass implements AutoCloseable {
     int used = c.expertUsedCount();
     int dim = c.embeddingLength();
     matmul(layer.router, xn, routerLogits);
+    predictNextLayer(l, n);
     java.util.Arrays.fill(expertTokenCount, 0);
     for (int t = 0; t < n; t++) {
-      route(routerLogits, t * experts, t * used);
+      route(l, routerLogits, t * experts, t * used);
       for (int j = 0; j < used; j++) {
         int e = chosen[t * used + j];
+        if (e < 0) {
+          continue; // an adaptive router chose fewer experts for this token
+        }
         int slot = e * batch + expertTokenCount[e]++;
         expertTokens[slot] = t;
         expertTokenWeight[slot] = chosenWeight[t * used + j];
@@ -385,10 +400,25 @@ final class ForwardPass implements AutoCloseable {
     }
   }
 
-  /** Softmax over the router logits, then the top-k experts and their mixing weights. */
-  private void route(float[] logitsAll, int off, int outOff) {
+  /**
+   * The next layer's router applied to this layer's MoE input, for a provider that prefetches
+   * (Fate's cross-layer gate): the residual stream changes little from one layer to the next, so
+   * this predicts the next layer's experts one layer ahead.
+   */
+  private void predictNextLayer(int l, int n) {
+    if (!expertProvider.predictsNextLayer() || l + 1 >= w.layers.length || w.layers[l + 1].router == null) {
+      return;
+    }
     int experts = c.expertCount();
-    int used = c.expertUsedCount();
+    matmul(w.layers[l + 1].router, xn, predictedLogits);
+    for (int t = 0; t < n; t++) {
+      softmax(predictedLogits, t * experts, predictedProbs);
+      expertProvider.predicted(l + 1, predictedProbs, c.expertUsedCount());
+    }
+  }
+
+  private void softmax(float[] logitsAll, int off, float[] out) {
+    int experts = out.length;
     float max = Float.NEGATIVE_INFINITY;
     for (int e = 0; e < experts; e++) {
       max = Math.max(max, logitsAll[off + e]);
@@ -396,38 +426,45 @@ final class ForwardPass implements AutoCloseable {
     float sum = 0;
     for (int e = 0; e < experts; e++) {
       float p = (float) Math.exp(logitsAll[off + e] - max);
-      routerProbs[e] = p;
+      out[e] = p;
       sum += p;
     }
     for (int e = 0; e < experts; e++) {
-      routerProbs[e] /= sum;
-    }
-    float chosenSum = 0;
-    for (int j = 0; j < used; j++) {
-      int best = -1;
-      for (int e = 0; e < experts; e++) {
-        if (!isChosen(e, outOff, j) && (best < 0 || routerProbs[e] > routerProbs[best])) {
-          best = e;
-        }
-      }
-      chosen[outOff + j] = best;
-      chosenWeight[outOff + j] = routerProbs[best];
-      chosenSum += routerProbs[best];
-    }
-    if (c.normalizeExpertWeights()) {
-      for (int j = 0; j < used; j++) {
-        chosenWeight[outOff + j] /= chosenSum;
-      }
+      out[e] /= sum;
     }
   }
 
-  private boolean isChosen(int expert, int outOff, int count) {
-    for (int j = 0; j < count; j++) {
-      if (chosen[outOff + j] == expert) {
-        return true;
+  /**
+   * Softmax over the router logits, then the router's choice of experts and their mixing weights;
+   * slots an adaptive router leaves empty hold -1.
+   */
+  private void route(int l, float[] logitsAll, int off, int outOff) {
+    int used = c.expertUsedCount();
+    softmax(logitsAll, off, routerProbs);
+    int n = router.route(l, routerProbs, used, picked);
+    if (n < 1 || n > used) {
+      throw new IllegalStateException("the expert router chose " + n + " experts; it must choose 1 to " + used);
+    }
+    float chosenSum = 0;
+    for (int j = 0; j < used; j++) {
+      if (j < n) {
+        int e = picked[j];
+        if (e < 0 || e >= routerProbs.length) {
+          throw new IllegalStateException("the expert router chose expert " + e + " of " + routerProbs.length);
+        }
+        chosen[outOff + j] = e;
+        chosenWeight[outOff + j] = routerProbs[e];
+        chosenSum += routerProbs[e];
+      } else {
+        chosen[outOff + j] = -1;
+        chosenWeight[outOff + j] = 0;
       }
     }
-    return false;
+    if (c.normalizeExpertWeights()) {
+      for (int j = 0; j < n; j++) {
+        chosenWeight[outOff + j] /= chosenSum;
+      }
+    }
   }
 
   @Override

@@ -47,6 +47,14 @@ public final class InferenceSession implements AutoCloseable {
     return Arrays.copyOf(tokens, position);
   }
 
+  /**
+   * Routes the MoE layers' tokens with {@code router} from now on ({@code null}: the model's exact
+   * top-k). A router other than the exact one changes the model's output.
+   */
+  public void setExpertRouter(ExpertRouter router) {
+    forward.setExpertRouter(router);
+  }
+
   /** Receives the MoE router's decisions from now on ({@code null} to stop). */
   public void setRoutingObserver(RoutingObserver observer) {
     forward.setRoutingObserver(observer);

@@ -11,7 +11,8 @@ public interface RoutingObserver {
   /**
    * @param layer the MoE layer
    * @param position the token's position in the context
-   * @param experts the chosen experts, best first ({@code expert_used_count} entries)
+   * @param experts the chosen experts, best first ({@code expert_used_count} entries; -1 in slots
+   *     an adaptive {@link ExpertRouter} left empty)
    * @param weights the mixing weight of each chosen expert
    * @param probabilities the router's softmax over all experts
    */

@@ -43,17 +43,23 @@ public final class CacheSimulator {
     int used = trace.used();
     int tokens = trace.tokens();
     long hits = 0;
+    long requests = 0;
     long[] loads = new long[layers];
     for (int l = 0; l < layers; l++) {
       // The layer's accesses in order, and for each the index of the same expert's next access.
-      int n = tokens * used;
-      int[] access = new int[n];
+      int[] access = new int[tokens * used];
+      int n = 0;
       for (int t = 0; t < tokens; t++) {
+        int first = n;
         for (int k = 0; k < used; k++) {
-          access[t * used + k] = trace.chosen(t, l, k);
+          int e = trace.chosen(t, l, k);
+          if (e >= 0) { // -1: an adaptive router used fewer experts for this token
+            access[n++] = e;
+          }
         }
-        Arrays.sort(access, t * used, (t + 1) * used);
+        Arrays.sort(access, first, n);
       }
+      requests += n;
       long[] next = new long[n];
       long[] upcoming = new long[trace.experts()];
       Arrays.fill(upcoming, Long.MAX_VALUE);
@@ -74,7 +80,7 @@ public final class CacheSimulator {
         }
       }
     }
-    return new Result((long) tokens * layers * used, hits, loads, tokens, switchRate(trace));
+    return new Result(requests, hits, loads, tokens, switchRate(trace));
   }
 
   static double switchRate(RoutingTrace trace) {

@@ -1,8 +1,13 @@
 package dev.overture.lm.offload;
 
 import dev.overture.lm.ExpertProvider;
+import dev.overture.lm.ExpertRouter;
 import dev.overture.lm.ExpertSource;
 import dev.overture.lm.ExpertWeights;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -14,70 +19,183 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #stats()}); an optional {@link LinkModel} makes each load wait as long as a slower link
  * would.
  *
- * <p>Plug it into a model with {@code LoadOptions.withExperts(source -> new ExpertCache(source,
- * ...))}. Thread-safe: each layer has its own lock, so sessions on different layers do not wait
- * for each other.
+ * <p>With prefetch on, the forward pass hands the cache each next layer's predicted routing (the
+ * next layer's router applied to this layer's input, Fate's cross-layer gate), and the predicted
+ * experts load on a background thread while this layer computes; a request for an expert still
+ * loading waits only for the rest of its load.
+ *
+ * <p>Plug it into a model with {@code LoadOptions.withExperts(source -> ExpertCache.of(source,
+ * ...))}. Thread-safe: each layer has its own lock, held only for bookkeeping, never during a load.
+ * {@link #close()} stops the prefetch thread.
  */
-public final class ExpertCache implements ExpertProvider {
+public final class ExpertCache implements ExpertProvider, AutoCloseable {
 
   private final ExpertSource source;
   private final ReplacementPolicy policy;
   private final LinkModel link;
   private final ResidentSet[] sets;
   private final ExpertWeights[][] weights;
+  private final boolean[][] prefetchedUnused;
+  @SuppressWarnings("unchecked")
+  private final CompletableFuture<ExpertWeights>[][] inFlight;
   private final long[] ticks;
+  private final ExecutorService prefetcher;
+  private final int[] predicted;
   private final LongAdder requests = new LongAdder();
   private final LongAdder hits = new LongAdder();
   private final LongAdder loads = new LongAdder();
   private final LongAdder waitNanos = new LongAdder();
+  private final LongAdder prefetches = new LongAdder();
+  private final LongAdder prefetchUsed = new LongAdder();
+  private final LongAdder prefetchLate = new LongAdder();
+  private final LongAdder prefetchWasted = new LongAdder();
 
   /**
    * @param capacities resident experts per layer (see {@link ExpertBudget#capacities})
+   * @param prefetch load each next layer's predicted experts in the background
    * @throws IllegalArgumentException for Belady's policy, which needs a recorded future
    */
-  public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link) {
+  @SuppressWarnings("unchecked")
+  public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link, boolean prefetch) {
     if (policy == ReplacementPolicy.BELADY) {
       throw new IllegalArgumentException("Belady's policy needs the future: replay a routing trace with CacheSimulator");
     }
     if (capacities.length != source.layers()) {
       throw new IllegalArgumentException("capacities for " + capacities.length + " layers, the model has " + source.layers());
     }
+    int experts = source.expertsPerLayer();
     this.source = source;
     this.policy = policy;
     this.link = link;
     this.sets = new ResidentSet[capacities.length];
-    this.weights = new ExpertWeights[capacities.length][source.expertsPerLayer()];
+    this.weights = new ExpertWeights[capacities.length][experts];
+    this.prefetchedUnused = new boolean[capacities.length][experts];
+    this.inFlight = new CompletableFuture[capacities.length][experts];
     this.ticks = new long[capacities.length];
+    this.predicted = new int[experts];
     for (int l = 0; l < capacities.length; l++) {
-      sets[l] = new ResidentSet(Math.min(capacities[l], source.expertsPerLayer()));
+      sets[l] = new ResidentSet(Math.min(capacities[l], experts));
     }
+    this.prefetcher = prefetch ? Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "overture-expert-prefetch");
+      t.setDaemon(true);
+      return t;
+    }) : null;
   }
 
-  /** A cache for {@code budget}, spread evenly over the layers. */
+  /** A cache for {@code budget}, spread by {@code allocation}. */
+  public static ExpertCache of(ExpertSource source, ExpertBudget budget, LayerAllocation allocation, ReplacementPolicy policy, LinkModel link,
+      boolean prefetch) {
+    return new ExpertCache(source, budget.capacities(source.layers(), source.expertsPerLayer(), source.expertHeapBytes(), allocation), policy,
+        link, prefetch);
+  }
+
+  /** A cache for {@code budget}, spread evenly over the layers, without prefetch. */
   public static ExpertCache of(ExpertSource source, ExpertBudget budget, ReplacementPolicy policy, LinkModel link) {
-    return new ExpertCache(source, budget.capacities(source.layers(), source.expertsPerLayer(), source.expertHeapBytes(), LayerAllocation.UNIFORM),
-        policy, link);
+    return of(source, budget, LayerAllocation.UNIFORM, policy, link, false);
   }
 
   @Override
   public ExpertWeights expert(int layer, int expert) {
     requests.increment();
     ResidentSet set = sets[layer];
+    CompletableFuture<ExpertWeights> pending;
     synchronized (set) {
-      long tick = ++ticks[layer];
-      if (set.touch(expert, tick)) {
+      if (set.touch(expert, ++ticks[layer])) {
         hits.increment();
+        if (prefetchedUnused[layer][expert]) {
+          prefetchedUnused[layer][expert] = false;
+          prefetchUsed.increment();
+        }
         return weights[layer][expert];
       }
-      ExpertWeights loaded = load(layer, expert);
-      int evicted = set.admit(expert, tick, policy, e -> Long.MAX_VALUE);
-      if (evicted >= 0) {
-        weights[layer][evicted] = null; // a forward pass still using it keeps its own reference
-      }
-      if (set.contains(expert)) {
-        weights[layer][expert] = loaded;
+      pending = inFlight[layer][expert];
+    }
+    if (pending != null) {
+      long start = System.nanoTime();
+      ExpertWeights loaded = pending.join(); // admitted by the prefetch task before it completed
+      waitNanos.add(System.nanoTime() - start);
+      prefetchLate.increment();
+      synchronized (set) {
+        prefetchedUnused[layer][expert] = false;
       }
       return loaded;
+    }
+    long start = System.nanoTime();
+    ExpertWeights loaded = load(layer, expert);
+    waitNanos.add(System.nanoTime() - start);
+    synchronized (set) {
+      if (!set.contains(expert)) {
+        admit(layer, expert, loaded, false);
+      }
+    }
+    return loaded;
+  }
+
+  @Override
+  public boolean predictsNextLayer() {
+    return prefetcher != null;
+  }
+
+  @Override
+  public void predicted(int layer, float[] probabilities, int used) {
+    ResidentSet set = sets[layer];
+    int k = Math.min(used, set.capacity());
+    if (k == 0) {
+      return;
+    }
+    ExpertRouter.topK(probabilities, k, predicted);
+    for (int i = 0; i < k; i++) {
+      int expert = predicted[i];
+      synchronized (set) {
+        if (set.contains(expert) || inFlight[layer][expert] != null) {
+          continue;
+        }
+        CompletableFuture<ExpertWeights> future = new CompletableFuture<>();
+        inFlight[layer][expert] = future;
+        prefetches.increment();
+        prefetcher.execute(() -> {
+          try {
+            ExpertWeights loaded = load(layer, expert);
+            synchronized (set) {
+              inFlight[layer][expert] = null;
+              if (!set.contains(expert)) {
+                admit(layer, expert, loaded, true);
+              }
+            }
+            future.complete(loaded);
+          } catch (RuntimeException | Error e) {
+            synchronized (set) {
+              inFlight[layer][expert] = null;
+            }
+            future.completeExceptionally(e);
+          }
+        });
+      }
+    }
+  }
+
+  /** Whether {@code expert} of {@code layer} is resident now (for cache-aware routing). */
+  public boolean isResident(int layer, int expert) {
+    ResidentSet set = sets[layer];
+    synchronized (set) {
+      return set.contains(expert);
+    }
+  }
+
+  /** Caller holds the layer's lock. */
+  private void admit(int layer, int expert, ExpertWeights loaded, boolean prefetched) {
+    int evicted = sets[layer].admit(expert, ++ticks[layer], policy, e -> Long.MAX_VALUE);
+    if (evicted >= 0) {
+      weights[layer][evicted] = null; // a forward pass still using it keeps its own reference
+      if (prefetchedUnused[layer][evicted]) {
+        prefetchedUnused[layer][evicted] = false;
+        prefetchWasted.increment();
+      }
+    }
+    if (sets[layer].contains(expert)) {
+      weights[layer][expert] = loaded;
+      prefetchedUnused[layer][expert] = prefetched;
     }
   }
 
@@ -90,7 +208,6 @@ public final class ExpertCache implements ExpertProvider {
       LockSupport.parkNanos(emulated - spent);
     }
     loads.increment();
-    waitNanos.add(System.nanoTime() - start);
     return loaded;
   }
 
@@ -107,13 +224,21 @@ public final class ExpertCache implements ExpertProvider {
 
   public OffloadStats stats() {
     long n = loads.sum();
-    return new OffloadStats(requests.sum(), hits.sum(), n, n * source.expertHeapBytes(), waitNanos.sum());
+    return new OffloadStats(requests.sum(), hits.sum(), n, n * source.expertHeapBytes(), waitNanos.sum(), prefetches.sum(), prefetchUsed.sum(),
+        prefetchLate.sum(), prefetchWasted.sum());
+  }
+
+  @Override
+  public void close() {
+    if (prefetcher != null) {
+      prefetcher.shutdownNow();
+    }
   }
 
   @Override
   public String toString() {
     OffloadStats s = stats();
-    return String.format(java.util.Locale.ROOT, "ExpertCache{%s, hit rate %.3f, %d loads, %.1f ms waited}", policy, s.hitRate(), s.loads(),
+    return String.format(Locale.ROOT, "ExpertCache{%s, hit rate %.3f, %d loads, %.1f ms waited}", policy, s.hitRate(), s.loads(),
         s.waitNanos() / (double) TimeUnit.MILLISECONDS.toNanos(1));
   }
 }

@@ -54,7 +54,7 @@ public final class RoutingTrace {
     return tokens;
   }
 
-  /** Expert {@code k} (0 = best) chosen for {@code token} in {@code layer}. */
+  /** Expert {@code k} (0 = best) chosen for {@code token} in {@code layer}; -1 for a slot left empty. */
   public int chosen(int token, int layer, int k) {
     return chosen[(token * layers + layer) * used + k];
   }
@@ -120,7 +120,7 @@ public final class RoutingTrace {
       trace.ensure(tokens);
       for (int i = 0; i < tokens * layers * used; i++) {
         int e = in.readInt();
-        if (e < 0 || e >= experts) {
+        if (e < -1 || e >= experts) {
           throw new IOException(file + ": expert " + e + " out of range");
         }
         trace.chosen[i] = e;

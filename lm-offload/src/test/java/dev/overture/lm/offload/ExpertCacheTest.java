@@ -91,6 +91,51 @@ class ExpertCacheTest {
   }
 
   @Test
+  void prefetchChangesNoLogitAndCountsItsWork() throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    float[] resident = logits(LoadOptions.defaults(), null, null);
+    float[] prefetched = logits(LoadOptions.defaults().withExperts(source -> {
+      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse("50%"), LayerAllocation.UNIFORM, ReplacementPolicy.LRU, LinkModel.none(), true);
+      cache.set(c);
+      return c;
+    }), cache, null);
+    cache.get().close();
+
+    assertArrayEquals(resident, prefetched, 0f);
+    OffloadStats stats = cache.get().stats();
+    assertTrue(stats.prefetches() > 0, stats.toString());
+    assertTrue(stats.prefetchUsed() + stats.prefetchLate() + stats.prefetchWasted() <= stats.prefetches(), stats.toString());
+    assertTrue(stats.prefetchPrecision() >= 0 && stats.prefetchPrecision() <= 1, stats.toString());
+  }
+
+  /** Logits after the prompt, routed by {@code router} (null: exact), recording into {@code trace}. */
+  static float[] prefillLogits(dev.overture.lm.ExpertRouter router, RoutingTrace trace) throws Exception {
+    try (LanguageModel model = LanguageModel.load(MOE)) {
+      int[] prompt = ChatFormat.fromGguf(model.file().metadata(), model.tokenizer())
+          .encode(model.tokenizer(), List.of(ChatMessage.user("What is a city?")), true);
+      try (InferenceSession session = model.newSession(SessionOptions.defaults().withContextLength(256))) {
+        session.setExpertRouter(router);
+        session.setRoutingObserver(trace.recorder());
+        session.prefill(prompt);
+        return session.logits().clone();
+      }
+    }
+  }
+
+  @Test
+  void routerThatChangesTheRouteChangesTheOutput() throws Exception {
+    RoutingTrace exactTrace = new RoutingTrace(6, 8, 2);
+    RoutingTrace adaptiveTrace = new RoutingTrace(6, 8, 2);
+    float[] exact = prefillLogits(null, exactTrace);
+    float[] adaptive = prefillLogits(new AdaptiveTopKRouter(0.01), adaptiveTrace); // every token to one expert
+
+    assertEquals(-1, adaptiveTrace.chosen(0, 0, 1), "the second slot is left empty");
+    assertTrue(exactTrace.chosen(0, 0, 1) >= 0);
+    assertTrue(!java.util.Arrays.equals(exact, adaptive), "one expert per token must change the logits");
+    assertArrayEquals(exact, prefillLogits(dev.overture.lm.ExpertRouter.exact(), new RoutingTrace(6, 8, 2)), 0f);
+  }
+
+  @Test
   void emulatedLinkMakesLoadsWait() {
     assertEquals(80_000 + 1_000_000, LinkModel.parse("nvme").nanosFor(3_000_000));
     assertThrows(IllegalArgumentException.class, () -> LinkModel.parse("floppy"));

@@ -1,0 +1,81 @@
+package dev.overture.lm.offload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The routing policies on hand-made router probabilities. */
+class RoutersTest {
+
+  static final float[] P = {0.05f, 0.40f, 0.25f, 0.20f, 0.10f}; // ranking 1, 2, 3, 4, 0
+
+  static int[] route(dev.overture.lm.ExpertRouter router, int layer, float[] p, int k) {
+    int[] chosen = new int[k];
+    int n = router.route(layer, p, k, chosen);
+    return Arrays.copyOf(chosen, n);
+  }
+
+  @Test
+  void cacheAwareMaxRankPrefersAResidentExpertWithinTheRank() {
+    Set<Integer> resident = Set.of(3);
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> resident.contains(e), CacheAwareRouter.Rule.MAX_RANK, 3);
+    assertArrayEquals(new int[] {3, 1}, route(router, 0, P, 2));
+  }
+
+  @Test
+  void cacheAwareNeverReachesBeyondItsCandidates() {
+    Set<Integer> resident = Set.of(0);
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> resident.contains(e), CacheAwareRouter.Rule.MAX_RANK, 3);
+    assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2), "expert 0 ranks last: not a candidate");
+  }
+
+  @Test
+  void cacheAwareCumulativeStopsAtTheProbabilityMass() {
+    Set<Integer> resident = Set.of(3, 4);
+    // 0.40 + 0.25 = 0.65 < 0.8, + 0.20 = 0.85: candidates 1, 2, 3.
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> resident.contains(e), CacheAwareRouter.Rule.CUMULATIVE, 0.8);
+    assertArrayEquals(new int[] {3, 1}, route(router, 0, P, 2));
+  }
+
+  @Test
+  void cacheAwareWithRankKIsExactRouting() {
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> e == 4, CacheAwareRouter.Rule.MAX_RANK, 2);
+    assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2));
+  }
+
+  @Test
+  void stickyKeepsItsSetUnlessTheNewOneBeatsItByTheCost() {
+    StickyRouter router = new StickyRouter(0.2);
+    assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2));
+    float[] next = {0.05f, 0.30f, 0.15f, 0.40f, 0.10f}; // best {3, 1} = 0.70 vs kept {1, 2} = 0.45: switch
+    assertArrayEquals(new int[] {3, 1}, route(router, 0, next, 2));
+    float[] close = {0.05f, 0.35f, 0.30f, 0.20f, 0.10f}; // best {1, 2} = 0.65 vs kept {3, 1} = 0.55: keep
+    assertArrayEquals(new int[] {1, 3}, route(router, 0, close, 2), "kept, best first");
+  }
+
+  @Test
+  void stickyLayersAreIndependent() {
+    StickyRouter router = new StickyRouter(1);
+    route(router, 0, P, 2);
+    float[] other = {0.9f, 0.02f, 0.03f, 0.03f, 0.02f};
+    assertEquals(0, route(router, 1, other, 2)[0], "layer 1 has no set yet");
+  }
+
+  @Test
+  void adaptiveUsesOneExpertForAConfidentToken() {
+    AdaptiveTopKRouter router = new AdaptiveTopKRouter(0.5);
+    assertArrayEquals(new int[] {0}, route(router, 0, new float[] {0.6f, 0.3f, 0.1f}, 2));
+    assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2));
+  }
+
+  @Test
+  void badParametersAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new StickyRouter(1.5));
+    assertThrows(IllegalArgumentException.class, () -> new AdaptiveTopKRouter(0));
+    assertThrows(IllegalArgumentException.class, () -> new CacheAwareRouter((l, e) -> true, CacheAwareRouter.Rule.CUMULATIVE, 2));
+  }
+}
