@@ -74,6 +74,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
     PrintStream o = System.out;
     Files.createDirectories(out);
     List<int[]> prompts = new ArrayList<>();
+    List<Integer> answerStarts = new ArrayList<>();
     RoutingTrace trace;
     long expertBytes;
     int experts;
@@ -90,6 +91,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
         for (TraceTurn t : c.turns()) {
           if (t.gold() != null) {
             prompts.add(format.encodeContinuation(lm.tokenizer(), List.of(ChatMessage.user(t.user()), ChatMessage.assistant(t.gold()))));
+            answerStarts.add(format.encodeContinuation(lm.tokenizer(), List.of(ChatMessage.user(t.user()), ChatMessage.assistant(""))).length);
           }
         }
       }
@@ -139,9 +141,133 @@ final class BenchOffloadCommand implements Callable<Integer> {
             100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
       }
     }
+    policies(o, prompts, answerStarts, layers);
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
     return 0;
+  }
+
+  @Option(names = "--policy-prompts", description = "Held-out questions (with gold answers) in the routing-policy runs (default: ${DEFAULT-VALUE}).")
+  int policyPrompts = 20;
+
+  @Option(names = "--policy-budget", description = "Resident budget of the routing-policy runs (default: ${DEFAULT-VALUE}).")
+  String policyBudget = "25%";
+
+  /** One routing policy in the comparison. */
+  private record Policy(String name, boolean prefetch, java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router) {}
+
+  /** Per policy: what a teacher-forced pass over held-out text costs and how far it strays from exact routing. */
+  private void policies(PrintStream o, List<int[]> prompts, List<Integer> answerStarts, int layers) throws Exception {
+    List<Policy> policies = List.of(
+        new Policy("exact", false, c -> null),
+        new Policy("exact + prefetch", true, c -> null),
+        new Policy("cache-aware rank<=3", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 3)),
+        new Policy("cache-aware rank<=4", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 4)),
+        new Policy("cache-aware p<=0.9", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.CUMULATIVE, 0.9)),
+        new Policy("sticky cost 0.1", false, c -> new dev.overture.lm.offload.StickyRouter(0.1)),
+        new Policy("sticky cost 0.3", false, c -> new dev.overture.lm.offload.StickyRouter(0.3)),
+        new Policy("sticky 0.3 + cache-aware 3", false, c -> combined(c)),
+        new Policy("adaptive top-k p>=0.6", false, c -> new dev.overture.lm.offload.AdaptiveTopKRouter(0.6)));
+    List<int[]> text = prompts.subList(0, Math.min(policyPrompts, prompts.size()));
+    o.println();
+    o.printf(Locale.ROOT, "Routing policies at %s resident (LRU, %s link), teacher-forced over %d held-out questions with their answers, one token at a time:%n",
+        policyBudget, link, text.size());
+    o.printf(Locale.ROOT, "%-28s %9s %10s %8s %11s %10s %9s %9s%n", "policy", "hit rate", "MiB/token", "switch", "perplexity", "top-1 agr", "tokens/s", "prefetch");
+    int[][] exactArgmax = null;
+    double exactPerplexity = Double.NaN;
+    for (Policy policy : policies) {
+      PolicyRun run = runPolicy(policy, text, answerStarts, exactArgmax, layers);
+      if (exactArgmax == null) {
+        exactArgmax = run.argmax;
+        exactPerplexity = run.perplexity;
+      }
+      OffloadStats s = run.stats;
+      o.printf(Locale.ROOT, "%-28s %8.1f%% %10.2f %7.1f%% %11.2f %9.1f%% %9.1f %9s%n", policy.name, 100 * s.hitRate(),
+          s.bytesLoaded() / 1048576.0 / run.tokens, 100 * run.switchRate, run.perplexity, 100 * run.agreement, run.tokensPerSecond,
+          policy.prefetch ? String.format(Locale.ROOT, "p%.0f r%.0f t%.0f", 100 * s.prefetchPrecision(), 100 * s.prefetchRecall(), 100 * s.prefetchTimeliness()) : "-");
+    }
+    o.printf(Locale.ROOT, "(perplexity and top-1 agreement over the answer tokens; exact routing's perplexity %.2f; prefetch: precision, recall, timeliness in %%)%n", exactPerplexity);
+  }
+
+  /** Sticky sets, then cache-aware among the kept set's neighbours: both remedies at once. */
+  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache) {
+    dev.overture.lm.ExpertRouter sticky = new dev.overture.lm.offload.StickyRouter(0.3);
+    dev.overture.lm.ExpertRouter aware = new dev.overture.lm.offload.CacheAwareRouter(cache::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 3);
+    return (layer, p, k, chosen) -> {
+      int n = sticky.route(layer, p, k, chosen);
+      for (int i = 0; i < n; i++) {
+        if (!cache.isResident(layer, chosen[i])) {
+          return aware.route(layer, p, k, chosen);
+        }
+      }
+      return n;
+    };
+  }
+
+  private record PolicyRun(OffloadStats stats, long tokens, double switchRate, double perplexity, double agreement, double tokensPerSecond, int[][] argmax) {}
+
+  private PolicyRun runPolicy(Policy policy, List<int[]> text, List<Integer> answerStarts, int[][] exactArgmax, int layers) throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    LoadOptions options = LoadOptions.defaults().withExperts((ExpertSource source) -> {
+      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse(policyBudget), LayerAllocation.UNIFORM, ReplacementPolicy.LRU, LinkModel.parse(link), policy.prefetch);
+      cache.set(c);
+      return c;
+    });
+    try (LanguageModel lm = LanguageModel.load(model, options);
+        InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(lm.config().contextLength()))) {
+      RoutingTrace trace = new RoutingTrace(layers, lm.config().expertCount(), lm.config().expertUsedCount());
+      session.setRoutingObserver(trace.recorder());
+      session.setExpertRouter(policy.router.apply(cache.get()));
+      int[][] argmax = new int[text.size()][];
+      double logLikelihood = 0;
+      long scored = 0;
+      long decoded = 0;
+      long agree = 0;
+      long start = System.nanoTime();
+      for (int p = 0; p < text.size(); p++) {
+        int[] tokens = text.get(p);
+        argmax[p] = new int[tokens.length - 1];
+        session.rollback(0);
+        for (int i = 0; i < tokens.length - 1; i++) {
+          float[] logits = session.decode(tokens[i]);
+          argmax[p][i] = argmax(logits);
+          decoded++;
+          if (i + 1 >= answerStarts.get(p)) { // quality is judged on the answer, as in training/evaluate.py
+            logLikelihood += logProbability(logits, tokens[i + 1]);
+            scored++;
+            if (exactArgmax != null && exactArgmax[p][i] == argmax[p][i]) {
+              agree++;
+            }
+          }
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      cache.get().close();
+      return new PolicyRun(cache.get().stats(), decoded, CacheSimulator.replay(trace, new int[layers], ReplacementPolicy.LRU).switchRate(),
+          Math.exp(-logLikelihood / scored), exactArgmax == null ? 1 : (double) agree / scored, decoded / seconds, argmax);
+    }
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static double logProbability(float[] logits, int token) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    return logits[token] - max - Math.log(sum);
   }
 
   private record Speed(double tokensPerSecond, OffloadStats stats, long tokens) {}
