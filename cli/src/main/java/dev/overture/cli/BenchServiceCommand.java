@@ -8,6 +8,8 @@ import dev.overture.cloud.engine.ContinuationEngine;
 import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
+import dev.overture.cloud.engine.ForwardingConversation;
+import dev.overture.cloud.engine.ForwardingEngine;
 import dev.overture.cloud.engine.OpenerScore;
 import dev.overture.protocol.ClientEvent;
 import dev.overture.protocol.ClientInfo;
@@ -650,44 +652,22 @@ final class BenchServiceCommand implements Callable<Integer> {
   }
 
   /** Wraps the service's engine and times it into an {@link EngineClock}. */
-  private static final class TimedEngine implements ContinuationEngine {
-    private final ContinuationEngine engine;
+  private static final class TimedEngine extends ForwardingEngine {
     private final EngineClock clock;
 
     TimedEngine(ContinuationEngine engine, EngineClock clock) {
-      this.engine = engine;
+      super(engine);
       this.clock = clock;
     }
 
     @Override
-    public String kind() {
-      return engine.kind();
-    }
-
-    @Override
-    public String modelId() {
-      return engine.modelId();
-    }
-
-    @Override
-    public boolean ready() {
-      return engine.ready();
-    }
-
-    @Override
-    public EngineConversation open(String conversationId) {
-      EngineConversation conversation = engine.open(conversationId);
-      return new EngineConversation() {
-        @Override
-        public void updateContext(ConversationContext context) {
-          conversation.updateContext(context);
-        }
-
+    protected EngineConversation wrap(EngineConversation conversation) {
+      return new ForwardingConversation(conversation) {
         @Override
         public Mono<OpenerScore> scoreOpener(ConversationContext context, List<String> openerWords) {
           return Mono.defer(() -> {
             long t0 = System.nanoTime();
-            return conversation.scoreOpener(context, openerWords)
+            return super.scoreOpener(context, openerWords)
                 .doOnNext(score -> clock.add(context.userText(), System.nanoTime() - t0));
           });
         }
@@ -697,7 +677,7 @@ final class BenchServiceCommand implements Callable<Integer> {
           return Flux.defer(() -> {
             long t0 = System.nanoTime();
             boolean[] first = {true};
-            return conversation.continueReply(request).doOnNext(chunk -> {
+            return super.continueReply(request).doOnNext(chunk -> {
               if (first[0] && !chunk.text().isEmpty()) {
                 first[0] = false;
                 clock.add(request.context().userText(), System.nanoTime() - t0);
@@ -705,17 +685,7 @@ final class BenchServiceCommand implements Callable<Integer> {
             });
           });
         }
-
-        @Override
-        public void close() {
-          conversation.close();
-        }
       };
-    }
-
-    @Override
-    public void close() {
-      engine.close();
     }
   }
 

@@ -169,10 +169,15 @@ public final class Conversation implements AutoCloseable {
     if (running != null) {
       running.stop = true;
     }
+    return onLoop(this::onCancel);
+  }
+
+  /** Runs {@code task} on the loop; the result completes when it ran (or was dropped by a close). */
+  private CompletableFuture<Void> onLoop(Runnable task) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
       try {
-        onCancel();
+        task.run();
       } finally {
         done.complete(null);
       }
@@ -219,22 +224,17 @@ public final class Conversation implements AutoCloseable {
     if (running != null) {
       running.stop = true;
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(() -> {
-      try {
-        if (turn != null) {
-          finish(turn, TurnStatus.CANCELLED, null);
-        }
-        if (socket != null) {
-          socket.close();
-        }
-        if (oneShot != null) {
-          oneShot.cancel();
-        }
-        micro.close();
-      } finally {
-        done.complete(null);
+    CompletableFuture<Void> done = onLoop(() -> {
+      if (turn != null) {
+        finish(turn, TurnStatus.CANCELLED, null);
       }
+      if (socket != null) {
+        socket.close();
+      }
+      if (oneShot != null) {
+        oneShot.cancel();
+      }
+      micro.close();
     });
     agent.forget(this);
     if (!loop.inLoop()) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.overture.cloud.LocalCloudService;
-import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.ContinuationEngine;
-import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
+import dev.overture.cloud.engine.ForwardingConversation;
+import dev.overture.cloud.engine.ForwardingEngine;
 import dev.overture.cloud.engine.OpenerScore;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.Role;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -234,59 +233,26 @@ class ConversationCloudTest {
   }
 
   /** The embedded engine, recording every context it prefills or scores an opener in. */
-  static final class RecordingEngine implements ContinuationEngine {
-    private final ContinuationEngine engine;
-
+  static final class RecordingEngine extends ForwardingEngine {
     RecordingEngine(ContinuationEngine engine) {
-      this.engine = engine;
+      super(engine);
     }
 
     @Override
-    public String kind() {
-      return engine.kind();
-    }
-
-    @Override
-    public String modelId() {
-      return engine.modelId();
-    }
-
-    @Override
-    public boolean ready() {
-      return engine.ready();
-    }
-
-    @Override
-    public EngineConversation open(String conversationId) {
-      EngineConversation conversation = engine.open(conversationId);
-      return new EngineConversation() {
+    protected EngineConversation wrap(EngineConversation conversation) {
+      return new ForwardingConversation(conversation) {
         @Override
         public void updateContext(ConversationContext context) {
           contexts.add(context);
-          conversation.updateContext(context);
+          super.updateContext(context);
         }
 
         @Override
         public Mono<OpenerScore> scoreOpener(ConversationContext context, List<String> openerWords) {
           contexts.add(context);
-          return conversation.scoreOpener(context, openerWords);
-        }
-
-        @Override
-        public Flux<ContinuationChunk> continueReply(ContinuationRequest request) {
-          return conversation.continueReply(request);
-        }
-
-        @Override
-        public void close() {
-          conversation.close();
+          return super.scoreOpener(context, openerWords);
         }
       };
-    }
-
-    @Override
-    public void close() {
-      engine.close();
     }
   }
 }
