@@ -131,14 +131,16 @@ final class BenchOffloadCommand implements Callable<Integer> {
 
     o.println();
     o.printf(Locale.ROOT, "Decode speed (greedy, %d prompts x %d tokens, LRU, uniform allocation; load time is what the forward pass waited):%n", speedPrompts, decodeTokens);
-    o.printf(Locale.ROOT, "%-10s %-6s %10s %9s %12s %14s%n", "resident", "link", "tokens/s", "vs all", "hit rate", "load wait/tok");
-    double allResident = speed(null, null, prompts).tokensPerSecond;
-    o.printf(Locale.ROOT, "%-10s %-6s %10.1f %9s %12s %14s%n", "all", "-", allResident, "1.00x", "-", "-");
+    o.printf(Locale.ROOT, "%-10s %-22s %10s %9s %12s %14s%n", "resident", "backing store", "tokens/s", "vs all", "hit rate", "load wait/tok");
+    double allResident = speed(null, null, false, prompts).tokensPerSecond;
+    o.printf(Locale.ROOT, "%-10s %-22s %10.1f %9s %12s %14s%n", "all", "-", allResident, "1.00x", "-", "-");
     for (String budget : List.of("50%", "25%", "12.5%")) {
-      for (String linkName : Set.of("none", link).stream().sorted().toList()) {
-        Speed s = speed(ExpertBudget.parse(budget), LinkModel.parse(linkName), prompts);
-        o.printf(Locale.ROOT, "%-10s %-6s %10.1f %8.2fx %11.1f%% %11.2f ms%n", budget, linkName, s.tokensPerSecond, s.tokensPerSecond / allResident,
-            100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
+      for (String store : List.of("mapped file", "direct I/O", "mapped + " + link + " link")) {
+        boolean direct = store.equals("direct I/O");
+        LinkModel linkModel = store.startsWith("mapped +") ? LinkModel.parse(link) : LinkModel.none();
+        Speed s = speed(ExpertBudget.parse(budget), linkModel, direct, prompts);
+        o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %11.1f%% %11.2f ms%n", budget, store + (direct && !s.direct ? " (refused)" : ""),
+            s.tokensPerSecond, s.tokensPerSecond / allResident, 100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
       }
     }
     policies(o, prompts, answerStarts, layers);
@@ -270,11 +272,22 @@ final class BenchOffloadCommand implements Callable<Integer> {
     return logits[token] - max - Math.log(sum);
   }
 
-  private record Speed(double tokensPerSecond, OffloadStats stats, long tokens) {}
+  private record Speed(double tokensPerSecond, OffloadStats stats, long tokens, boolean direct) {}
 
-  private Speed speed(ExpertBudget budget, LinkModel link, List<int[]> prompts) throws Exception {
+  private Speed speed(ExpertBudget budget, LinkModel link, boolean direct, List<int[]> prompts) throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
-    LoadOptions options = budget == null ? LoadOptions.defaults() : LoadOptions.defaults().withExperts((ExpertSource source) -> {
+    AtomicReference<dev.overture.lm.offload.DirectExpertSource> disk = new AtomicReference<>();
+    LoadOptions defaults = LoadOptions.defaults();
+    LoadOptions options = budget == null ? defaults : defaults.withExperts((ExpertSource mapped) -> {
+      ExpertSource source = mapped;
+      if (direct) {
+        try {
+          disk.set(dev.overture.lm.offload.DirectExpertSource.open(model, defaults.kernels().q8Layout()));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        source = disk.get();
+      }
       ExpertCache c = ExpertCache.of(source, budget, ReplacementPolicy.LRU, link);
       cache.set(c);
       return c;
@@ -297,7 +310,11 @@ final class BenchOffloadCommand implements Callable<Integer> {
         }
       }
       OffloadStats stats = cache.get() == null ? new OffloadStats(0, 0, 0, 0, 0, 0, 0, 0, 0) : cache.get().stats();
-      return new Speed(tokens / (nanos / 1e9), stats, tokens);
+      boolean wasDirect = disk.get() != null && disk.get().direct();
+      if (disk.get() != null) {
+        disk.get().close();
+      }
+      return new Speed(tokens / (nanos / 1e9), stats, tokens, wasDirect);
     }
   }
 

@@ -3,10 +3,11 @@ package dev.overture.lm;
 import dev.overture.lm.gguf.GgufFile;
 import dev.overture.lm.gguf.GgufFormatException;
 import dev.overture.lm.gguf.GgufTensorInfo;
+import dev.overture.lm.gguf.TensorReader;
 import dev.overture.lm.kernel.Q8Layout;
 import dev.overture.lm.tensor.WeightMatrix;
+import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,11 +21,13 @@ final class GgufExpertSource implements ExpertSource {
   private final Q8Layout layout;
   private final boolean packed;
   private final long expertBytes;
+  private final TensorReader reader;
 
-  GgufExpertSource(GgufFile file, ModelConfig config, Q8Layout layout) throws GgufFormatException {
+  GgufExpertSource(GgufFile file, ModelConfig config, Q8Layout layout, TensorReader reader) throws GgufFormatException {
     this.file = file;
     this.config = config;
     this.layout = layout;
+    this.reader = reader;
     this.packed = file.tensor("blk.0.ffn_gate_exps.weight").isPresent();
     int dim = config.embeddingLength();
     int ff = config.expertFeedForwardLength();
@@ -89,17 +92,21 @@ final class GgufExpertSource implements ExpertSource {
 
   private WeightMatrix slice(int layer, int expert, String kind, int rows, int cols) throws GgufFormatException {
     GgufTensorInfo t;
-    ByteBuffer data;
+    long offset = 0;
+    long bytes;
     if (packed) {
       t = tensor(layer, kind + "_exps");
-      long bytes = t.type().bytesFor((long) rows * cols);
-      ByteBuffer all = file.tensorData(t);
-      ((Buffer) all).position(Math.toIntExact(bytes * expert)); // Buffer's methods: Android 26 lacks the overrides
-      data = all.slice();
-      ((Buffer) data).limit(Math.toIntExact(bytes));
+      bytes = t.type().bytesFor((long) rows * cols);
+      offset = bytes * expert;
     } else {
       t = file.requireTensor("blk." + layer + "." + kind + "." + expert + ".weight");
-      data = file.tensorData(t);
+      bytes = t.byteSize();
+    }
+    ByteBuffer data;
+    try {
+      data = reader.read(t, offset, Math.toIntExact(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(file.name() + ": reading expert " + expert + " of layer " + layer + " failed: " + e.getMessage(), e);
     }
     return ModelWeights.decode(file, t, data, rows, cols, layout);
   }

@@ -4,6 +4,7 @@ import dev.overture.lm.gguf.GgmlType;
 import dev.overture.lm.gguf.GgufFile;
 import dev.overture.lm.gguf.GgufFormatException;
 import dev.overture.lm.gguf.GgufTensorInfo;
+import dev.overture.lm.gguf.TensorReader;
 import dev.overture.lm.kernel.Q8Layout;
 import dev.overture.lm.tensor.WeightMatrix;
 import java.nio.ByteBuffer;
@@ -117,7 +118,7 @@ final class ModelWeights {
     }
     Optional<GgufTensorInfo> out = file.tensor("output.weight");
     WeightMatrix output = out.isPresent() ? matrix(file, layout, "output.weight", c.vocabSize(), dim) : embedding;
-    ExpertSource experts = c.isMoe() ? new GgufExpertSource(file, c, layout) : null;
+    ExpertSource experts = c.isMoe() ? new GgufExpertSource(file, c, layout, TensorReader.mapped(file)) : null;
     return new ModelWeights(embedding, layers, vector(file, "output_norm.weight", dim), output, !out.isPresent(), experts);
   }
 

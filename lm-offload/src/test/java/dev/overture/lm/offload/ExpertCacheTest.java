@@ -76,6 +76,28 @@ class ExpertCacheTest {
   }
 
   @Test
+  void expertsReadWithDirectIoGiveTheSameLogits() throws Exception {
+    AtomicReference<ExpertCache> cache = new AtomicReference<>();
+    AtomicReference<DirectExpertSource> direct = new AtomicReference<>();
+    float[] resident = logits(LoadOptions.defaults(), null, null);
+    LoadOptions defaults = LoadOptions.defaults();
+    float[] fromDisk = logits(defaults.withExperts(mapped -> {
+      try {
+        direct.set(DirectExpertSource.open(MOE, defaults.kernels().q8Layout()));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      ExpertCache c = ExpertCache.of(direct.get(), ExpertBudget.parse("2/layer"), ReplacementPolicy.LFU, LinkModel.none());
+      cache.set(c);
+      return c;
+    }), cache, null);
+    direct.get().close();
+
+    assertArrayEquals(resident, fromDisk, 0f);
+    assertTrue(cache.get().stats().loads() > 12, cache.get().stats().toString());
+  }
+
+  @Test
   void liveCacheCountsWhatTheSimulatorPredicts() throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
     RoutingTrace trace = new RoutingTrace(6, 8, 2);
