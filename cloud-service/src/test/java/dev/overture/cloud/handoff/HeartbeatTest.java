@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.overture.cloud.testing.Device;
 import dev.overture.cloud.testing.PuppetEngineConfiguration;
-import dev.overture.cloud.testing.SilentWebSocket;
+import dev.overture.cloud.testing.RawWebSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +31,7 @@ class HeartbeatTest {
 
   @Test
   void aClientThatStopsAnsweringIsClosedWithATimeoutAndItsSessionEnds() throws Exception {
-    try (SilentWebSocket client = new SilentWebSocket(port, KEY)) {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
       client.send(new Device().start());
       List<String> received = client.readUntilClosed();
       assertThat(received.get(0)).contains("\"type\":\"session.started\"");

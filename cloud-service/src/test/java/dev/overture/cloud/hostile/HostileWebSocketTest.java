@@ -1,0 +1,93 @@
+package dev.overture.cloud.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.overture.cloud.testing.Device;
+import dev.overture.cloud.testing.RawWebSocket;
+import dev.overture.cloud.testing.WsClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile input on {@code /v1/handoff}, over the real WebSocket transport: each case gets its
+ * typed error and, where the error is fatal, the close code the protocol names; and afterwards a
+ * fresh session works.
+ */
+class HostileWebSocketTest extends HostileService {
+
+  private static void assertFatal(List<String> received, String code, int closeCode) {
+    assertThat(received.get(received.size() - 2))
+        .contains("\"code\":\"" + code + "\"")
+        .contains("\"fatal\":true");
+    assertThat(received.get(received.size() - 1)).isEqualTo("close " + closeCode);
+  }
+
+  // ---- Floods. The hostile service allows 50 events per second. ----
+
+  /** A flood: the frames that set it up after session.start, and its n-th frame. */
+  record Flood(String name, Function<Device, List<String>> setup, BiFunction<Device, Integer, String> frame) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Flood> floods() {
+    return Stream.of(
+        new Flood("valid pings", device -> List.of(), (device, n) -> device.ping("p-" + n)),
+        new Flood("commits to an unknown turn", device -> List.of(), (device, n) -> device.commit("nosuch", List.of())),
+        new Flood(
+            "opener words beyond max_opener_words",
+            device -> List.of(device.turnStart("t1"), device.inputFinal("t1", "Hi")),
+            (device, n) -> device.unchecked("opener.word", "\"turn_id\":\"t1\",\"index\":" + n + ",\"text\":\" so\"")));
+  }
+
+  /**
+   * 2,000 events in one write (so that they are all read before the server closes; a client still
+   * writing when the server aborts it gets a reset instead of the close frame, by TCP's rules).
+   */
+  @ParameterizedTest
+  @MethodSource("floods")
+  void aFloodIsRateLimitedThenEndedWithAFatalRateLimitedAndClose1008(Flood flood) throws Exception {
+    List<String> received;
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      Device device = new Device();
+      List<String> frames = new ArrayList<>(List.of(device.start()));
+      frames.addAll(flood.setup().apply(device));
+      for (int n = 0; n < 2000; n++) {
+        frames.add(flood.frame().apply(device, n));
+      }
+      client.sendAll(frames);
+      received = client.readUntilClosed();
+    }
+    assertFatal(received, "rate_limited", 1008);
+    assertThat(received).anyMatch(frame -> frame.contains("\"code\":\"rate_limited\",") && frame.contains("\"fatal\":false"));
+    // Refused events draw on a second bucket of 50: the answers stay far below the flood.
+    assertThat(received).hasSizeLessThan(300);
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void rejectedEventsCountAgainstTheRateAndTheSessionGoesOn() throws InterruptedException {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      Device device = new Device();
+      device.open(client);
+      for (int n = 0; n < 80; n++) { // 50 allowed, 30 over: under the second bucket, so not fatal
+        client.send(device.commit("nosuch", List.of()));
+      }
+      List<Object> codes = new ArrayList<>();
+      for (int n = 0; n < 80; n++) {
+        codes.add(client.nextEvent().get("code"));
+      }
+      assertThat(codes).contains("unknown_turn", "rate_limited");
+      Thread.sleep(1100); // the bucket refills
+      device.sync(client);
+    }
+  }
+}
