@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.overture.cloud.testing.Device;
 import dev.overture.cloud.testing.RawWebSocket;
 import dev.overture.cloud.testing.WsClient;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
  * Hostile input on {@code /v1/handoff}, over the real WebSocket transport: each case gets its
@@ -20,6 +23,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fresh session works.
  */
 class HostileWebSocketTest extends HostileService {
+
+  private static final int LIMIT = 65_536; // max_frame_bytes, the protocol default
+
+  /** A ping padded with a member the protocol ignores to exactly {@code bytes} bytes. */
+  private static String pingOfSize(String id, int bytes) {
+    String head = "{\"type\":\"ping\",\"event_id\":\"" + id + "\",\"seq\":0,\"pad\":\"";
+    String tail = "\"}";
+    return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+  }
+
+  private static void assertFatal(Map<String, Object> error, String code) {
+    assertThat(error).containsEntry("type", "error").containsEntry("code", code).containsEntry("fatal", true);
+  }
 
   private static void assertFatal(List<String> received, String code, int closeCode) {
     assertThat(received.get(received.size() - 2))
@@ -89,5 +105,65 @@ class HostileWebSocketTest extends HostileService {
       Thread.sleep(1100); // the bucket refills
       device.sync(client);
     }
+  }
+
+  // ---- Sizes: max_frame_bytes is the one limit of the transport and the protocol. ----
+
+  @Test
+  void aFrameAtTheLimitIsAccepted() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      new Device().open(client);
+      String frame = pingOfSize("at-limit", LIMIT);
+      assertThat(WsClient.bytes(frame)).isEqualTo(LIMIT);
+      client.send(frame);
+      assertThat(client.nextEvent()).containsEntry("type", "pong").containsEntry("in_reply_to", "at-limit");
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void aFrameOneByteOverTheLimitIsAFatalFrameTooLargeClosedWith1009() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      new Device().open(client);
+      client.send(pingOfSize("over", LIMIT + 1));
+      assertFatal(client.nextEvent(), "frame_too_large");
+      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void aFrameOfFiveMegabytesIsRefusedAfterItsHeaderWithFrameTooLargeAndClose1009() throws Exception {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      client.send(new Device().start());
+      client.sendPartialFrame(5 << 20, 1024); // the answer comes without the rest of the payload
+      assertFatal(client.readUntilClosed(), "frame_too_large", 1009);
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void aMessageOverTheLimitInFragmentsIsAFatalFrameTooLarge() throws Exception {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      client.send(new Device().start());
+      byte[] fragment = "x".repeat(LIMIT / 2).getBytes(StandardCharsets.UTF_8);
+      client.sendFrame(RawWebSocket.TEXT, false, "{\"type\":\"ping\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
+      client.sendFrame(RawWebSocket.CONTINUATION, false, fragment);
+      client.sendFrame(RawWebSocket.CONTINUATION, false, fragment);
+      client.sendFrame(RawWebSocket.CONTINUATION, true, "\"}".getBytes(StandardCharsets.UTF_8));
+      assertFatal(client.readUntilClosed(), "frame_too_large", 1009);
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void aTextFrameThatIsNotUtf8IsAFatalMalformedJsonClosedWith1007() throws Exception {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      client.send(new Device().start());
+      byte[] frame = "{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
+      client.sendFrame(RawWebSocket.TEXT, true, frame);
+      assertFatal(client.readUntilClosed(), "malformed_json", 1007);
+    }
+    aFreshSessionWorks();
   }
 }
