@@ -1,5 +1,6 @@
 package dev.overture.cloud.embedded;
 
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.chat.ChatMessage;
@@ -63,6 +64,19 @@ final class PromptRenderer {
     return format.encodeContinuation(tokenizer, messages(context, dropHistory, assistantPrefix));
   }
 
+  /**
+   * Fails unless the prompt for {@code context} continued from {@code assistantPrefix}, without any
+   * history, leaves {@code reserve} tokens free: history can always be dropped, the rest cannot.
+   */
+  void requireFits(ConversationContext context, String assistantPrefix, int reserve) {
+    requireFits(reply(context, assistantPrefix, context.history().size()), reserve);
+  }
+
+  /** The prompt tokens of an empty conversation: the chat template and the system prompt. */
+  int templateTokens() {
+    return reply(new ConversationContext(List.of(), ""), "", 0).length;
+  }
+
   /** Fails unless {@code tokens} leave {@code reserve} tokens of the context free. */
   int[] requireFits(int[] tokens, int reserve) {
     if (!fits(tokens, reserve)) {
@@ -96,7 +110,7 @@ final class PromptRenderer {
   }
 
   /** The conversation does not fit the context even without its history. */
-  static final class PromptTooLongException extends IllegalStateException {
+  static final class PromptTooLongException extends ContextTooLargeException {
     PromptTooLongException(int tokens, int contextLength, int reserve) {
       super(
           "the prompt needs "
@@ -105,7 +119,7 @@ final class PromptRenderer {
               + contextLength
               + " with "
               + reserve
-              + " kept free for the reply");
+              + " kept free for the reply; shorten the user text or the opener");
     }
   }
 }

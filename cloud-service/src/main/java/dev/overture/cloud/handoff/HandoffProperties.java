@@ -72,11 +72,20 @@ public record HandoffProperties(
     return Math.max(maxFrameBytes, ProtocolLimits.defaults().maxFrameBytes());
   }
 
-  /** The limits announced in {@code session.started}. */
+  /** The limits as configured. */
   public ProtocolLimits limits() {
+    return limits(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The limits announced in {@code session.started}, with {@code max_context_chars} no larger than
+   * {@code contextCharsCap}: what the loaded model's window holds ({@code
+   * ContinuationEngine.maxContextChars}).
+   */
+  public ProtocolLimits limits(int contextCharsCap) {
     return new ProtocolLimits(
         maxFrameBytes,
-        maxContextChars,
+        Math.min(maxContextChars, contextCharsCap),
         maxHistoryItems,
         maxOpenerWords,
         maxWordChars,

@@ -2,6 +2,7 @@ package dev.overture.cloud.handoff;
 
 import dev.overture.cloud.admission.Permit;
 import dev.overture.cloud.concurrent.SerialExecutor;
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.EngineConversation;
@@ -394,6 +395,12 @@ final class HandoffSession {
       fail(committed, ErrorCode.OVERLOADED, "the model is not loaded yet");
       return;
     }
+    try { // before any engine work: input the model cannot hold is the client's error, not the engine's
+      sessions.engine().requireFits(committed.context(history), committed.openerText(committed.committed));
+    } catch (ContextTooLargeException e) {
+      fail(committed, ErrorCode.CONTEXT_TOO_LARGE, e.getMessage());
+      return;
+    }
     committed.work =
         sessions
             .admission()
@@ -558,6 +565,9 @@ final class HandoffSession {
   private static ErrorCode codeOf(Throwable error) {
     if (error instanceof EngineOverloadedException) {
       return ErrorCode.OVERLOADED;
+    }
+    if (error instanceof ContextTooLargeException) {
+      return ErrorCode.CONTEXT_TOO_LARGE;
     }
     if (error instanceof EngineFailureException failure) {
       return switch (failure.kind()) {
