@@ -21,22 +21,22 @@ import reactor.netty.http.server.WebsocketServerSpec;
 class HandoffConfiguration implements WebFluxConfigurer {
 
   private final HandoffProperties properties;
-  private final ReportingFrameDecoder frameDecoder;
+  private final WebSocketPipeline socketPipeline;
 
   HandoffConfiguration(HandoffProperties properties) {
     this.properties = properties;
-    this.frameDecoder = new ReportingFrameDecoder(properties.acceptedFrameBytes());
+    this.socketPipeline = new WebSocketPipeline(properties.acceptedFrameBytes());
   }
 
   @Bean
   HandlerMapping handoffWebSocketMapping(HandoffSessions sessions) {
     return new SimpleUrlHandlerMapping(
-        Map.of("/v1/handoff", new HandoffWebSocketHandler(sessions, properties, frameDecoder)), -1);
+        Map.of("/v1/handoff", new HandoffWebSocketHandler(sessions, properties, socketPipeline)), -1);
   }
 
   @Bean
   NettyServerCustomizer handoffChannelRegistry() {
-    return frameDecoder.serverCustomizer();
+    return socketPipeline.serverCustomizer();
   }
 
   @Bean
@@ -48,7 +48,7 @@ class HandoffConfiguration implements WebFluxConfigurer {
   /**
    * One frame limit for the transport and the protocol ({@link HandoffProperties#acceptedFrameBytes}):
    * Netty refuses larger frames, and larger messages assembled from fragments, and {@link
-   * ReportingFrameDecoder} makes it report them so that they get the typed {@code frame_too_large};
+   * WebSocketPipeline} makes it report them so that they get the typed {@code frame_too_large};
    * Netty answers pings itself.
    */
   @Override

@@ -18,12 +18,12 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
 
   private final HandoffSessions sessions;
   private final HandoffProperties properties;
-  private final ReportingFrameDecoder frameDecoder;
+  private final WebSocketPipeline socketPipeline;
 
-  HandoffWebSocketHandler(HandoffSessions sessions, HandoffProperties properties, ReportingFrameDecoder frameDecoder) {
+  HandoffWebSocketHandler(HandoffSessions sessions, HandoffProperties properties, WebSocketPipeline socketPipeline) {
     this.sessions = sessions;
     this.properties = properties;
-    this.frameDecoder = frameDecoder;
+    this.socketPipeline = socketPipeline;
   }
 
   @Override
@@ -42,7 +42,7 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
         new WebSocketConnection(
             socket, sessions, apiKeyId, properties.acceptedFrameBytes(), properties.outboundBufferFrames());
     Flux<WebSocketMessage> messages = socket.receive();
-    frameDecoder.install(socket, connection::transportFailed); // after receive(): see install
+    socketPipeline.install(socket, connection::transportFailed); // after receive(): see install
     Duration interval = properties.pingInterval();
     Disposable heartbeat =
         Flux.interval(interval, interval).subscribe(tick -> connection.heartbeat(properties.idleTimeout()));

@@ -68,7 +68,7 @@ final class WebSocketConnection implements Connection {
 
   /**
    * Called on the Netty thread when the transport refused what the client sent ({@link
-   * ReportingFrameDecoder}): a frame over the frame limit, a message assembled from fragments over
+   * WebSocketPipeline}): a frame over the frame limit, a message assembled from fragments over
    * it, a text frame that is not UTF-8, or broken WebSocket framing. The session answers with the
    * fatal error and closes.
    */

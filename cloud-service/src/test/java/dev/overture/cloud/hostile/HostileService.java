@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -41,7 +42,11 @@ import org.springframework.test.context.DynamicPropertySource;
       "overture.handoff.max-output-tokens=8",
       "overture.handoff.ping-interval=250ms",
       "overture.handoff.idle-timeout=1s",
+      "overture.security.auth-failure-burst=20",
+      "overture.security.request-read-timeout=3s",
+      "server.netty.idle-timeout=3s",
     })
+@AutoConfigureWebTestClient
 abstract class HostileService {
 
   static final String KEY = "hostile-key-0123456789";

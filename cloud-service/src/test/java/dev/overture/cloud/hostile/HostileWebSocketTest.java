@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -163,6 +164,151 @@ class HostileWebSocketTest extends HostileService {
       byte[] frame = "{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
       client.sendFrame(RawWebSocket.TEXT, true, frame);
       assertFatal(client.readUntilClosed(), "malformed_json", 1007);
+    }
+    aFreshSessionWorks();
+  }
+
+  // ---- First frames: a connection without a session is closed, never left open. ----
+
+  static Stream<String> badFirstFrames() {
+    return Stream.of(
+        "{\"type\":\"opener.commit\",\"seq\":1}",
+        "{\"type\":\"turn.start\",\"seq\":1,\"event_id\":\"c-1\"}",
+        "{\"type\":\"turn.start\",\"seq\":1,\"event_id\":\"c-1\",\"turn_id\":\"t1\"}",
+        "{\"type\":\"session.start\",\"seq\":1,\"event_id\":\"c-1\"}",
+        "{\"type\":\"future.event\",\"seq\":1,\"event_id\":\"c-1\"}",
+        "{\"type\":\"error\",\"seq\":0,\"event_id\":\"c-1\",\"code\":\"internal\",\"message\":\"m\",\"fatal\":false}");
+  }
+
+  @ParameterizedTest
+  @MethodSource("badFirstFrames")
+  void aFirstFrameThatCannotOpenASessionIsAFatalOutOfOrderClose1008(String frame) {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      client.send(frame);
+      assertFatal(client.nextEvent(), "out_of_order");
+      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void aFirstFrameWithoutTypeIsAFatalInvalidEvent() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      client.send("{\"seq\":1,\"event_id\":\"c-1\"}");
+      Map<String, Object> error = client.nextEvent();
+      assertFatal(error, "invalid_event");
+      assertThat(error).containsEntry("message", "event.type: missing");
+      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+    }
+    aFreshSessionWorks();
+  }
+
+  // ---- Context over the model's window (256 tokens). ----
+
+  @Test
+  void sessionStartedAnnouncesTheCharacterLimitTheLoadedModelHolds() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      assertThat(new Device().open(client).get("limits")).asInstanceOf(InstanceOfAssertFactories.MAP)
+          .containsEntry("max_context_chars", engine.maxContextChars());
+      assertThat(engine.maxContextChars()).isLessThan(16_384); // the configured limit, which the model cannot hold
+    }
+  }
+
+  @Test
+  void aTextOverTheAnnouncedLimitIsContextTooLargeAndFailsItsTurnNotTheEngine() {
+    double engineFailures = errors("engine_failed");
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      Device device = new Device();
+      device.open(client);
+      client.send(device.turnStart("t1"));
+      client.send(device.inputFinal("t1", "tell me about words ".repeat(100)));
+      Map<String, Object> error = client.nextEvent();
+      assertThat(error).containsEntry("code", "context_too_large").containsEntry("fatal", false)
+          .containsEntry("in_reply_to", device.lastId());
+      assertFailedDone(client.nextEvent(), "context_too_large");
+      device.sync(client);
+    }
+    assertThat(errors("engine_failed")).isEqualTo(engineFailures);
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void anOpenerThatPushesThePromptPastTheWindowFailsItsTurnAtTheCommitBeforeAnyEngineWork() {
+    double engineFailures = errors("engine_failed");
+    List<String> opener = new ArrayList<>(List.of("Well"));
+    for (int i = 1; i < 12; i++) {
+      opener.add(" " + "qz".repeat(30)); // 12 words of up to 61 characters: far more tokens than the window has
+    }
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      Device device = new Device();
+      device.open(client);
+      device.committedTurn(client, "t1", "Hi", opener);
+      assertFailedDone(client.nextEvent(), "context_too_large"); // no verdict first: the engine never ran
+      device.sync(client);
+    }
+    assertThat(errors("engine_failed")).isEqualTo(engineFailures);
+    aFreshSessionWorks();
+  }
+
+  private static void assertFailedDone(Map<String, Object> done, String code) {
+    assertThat(done).containsEntry("type", "continuation.done").containsEntry("status", "failed");
+    assertThat(done.get("failure")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("code", code);
+  }
+
+  // ---- Wrong types and deep nesting. ----
+
+  @Test
+  void aMemberOfTheWrongTypeIsAnInvalidEventNamingItAndTheSessionGoesOn() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      Device device = new Device();
+      device.open(client);
+      client.send(device.turnStart("t1"));
+      client.send(device.unchecked("input.final", "\"turn_id\":\"t1\",\"text\":5"));
+      Map<String, Object> error = client.nextEvent();
+      assertThat(error).containsEntry("code", "invalid_event").containsEntry("fatal", false)
+          .containsEntry("message", "input.final.text: must be a string");
+      device.sync(client);
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void anIntegerBeyondItsRangeIsAnInvalidEventNamingTheBound() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      Device device = new Device();
+      device.open(client);
+      client.send(device.turnStart("t1"));
+      client.send(device.unchecked("opener.word", "\"turn_id\":\"t1\",\"index\":1099511627776,\"text\":\"So\""));
+      assertThat(client.nextEvent()).containsEntry("code", "invalid_event")
+          .containsEntry("message", "opener.word.index: must be at most 2147483647");
+      device.sync(client);
+    }
+    aFreshSessionWorks();
+  }
+
+  @Test
+  void deepNestingIsAFatalMalformedJsonClose1007() {
+    try (WsClient client = WsClient.connect(port, KEY)) {
+      new Device().open(client);
+      client.send("{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":" + "[".repeat(40) + "]".repeat(40) + "}");
+      Map<String, Object> error = client.nextEvent();
+      assertFatal(error, "malformed_json");
+      assertThat((String) error.get("message")).contains("nesting deeper than 32");
+      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.BAD_DATA.getCode());
+    }
+    aFreshSessionWorks();
+  }
+
+  // ---- Half-open clients. ----
+
+  @Test
+  void aClientThatStopsInTheMiddleOfAFrameIsClosedWithAFatalTimeout() throws Exception {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      client.send(new Device().start());
+      client.sendPartialFrame(1000, 10); // then silence, not even pongs
+      List<String> received = client.readUntilClosed();
+      assertThat(received.get(0)).contains("\"type\":\"session.started\"");
+      assertFatal(received, "timeout", 1008);
     }
     aFreshSessionWorks();
   }

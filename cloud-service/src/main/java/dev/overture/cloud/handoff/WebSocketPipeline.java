@@ -23,30 +23,33 @@ import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSess
 import reactor.netty.NettyPipeline;
 
 /**
- * Makes the WebSocket transport report what it refuses instead of closing the socket by itself, so
- * that the protocol's typed {@code error} event goes out before the close.
+ * Adapts a connection's Netty pipeline, right after the WebSocket handshake, to the protocol.
  *
  * <p>Netty's frame decoder, as Reactor Netty installs it, closes the socket on a frame over the
  * size limit, a text frame that is not UTF-8 or broken framing (close 1009, 1007, 1002) before the
- * protocol sees anything. {@link #install} swaps it, right after the handshake, for the same
- * decoder configured to raise those as exceptions ({@code closeOnProtocolViolation(false)}), and
- * adds a handler in front of Reactor Netty's bridge that hands them, and the message aggregator's
- * "message too long", to the connection instead of failing the inbound stream (which would end the
- * connection before the error is sent). An oversized frame is still refused after its header: its
- * payload is skipped, never buffered.
+ * protocol sees anything. {@link #install} swaps it for the same decoder configured to raise those
+ * as exceptions ({@code closeOnProtocolViolation(false)}), and adds a handler in front of Reactor
+ * Netty's bridge that hands them, and the message aggregator's "message too long", to the
+ * connection instead of failing the inbound stream (which would end the connection before the
+ * error is sent); so the protocol's typed {@code error} event goes out before the close. An
+ * oversized frame is still refused after its header: its payload is skipped, never buffered.
+ *
+ * <p>It also removes the HTTP request read timeout ({@code overture.security.request-read-timeout}),
+ * which Reactor Netty leaves in place after the upgrade: a quiet socket is the protocol's business
+ * (pings, {@code overture.handoff.idle-timeout}).
  *
  * <p>Spring's WebSocket session does not expose its Netty channel, only the channel's id; {@link
  * #serverCustomizer} therefore records every server connection's channel, to be found by that id.
  */
-final class ReportingFrameDecoder {
+final class WebSocketPipeline {
 
-  private static final Logger log = LoggerFactory.getLogger(ReportingFrameDecoder.class);
+  private static final Logger log = LoggerFactory.getLogger(WebSocketPipeline.class);
 
   /** Open server channels; Netty removes each when it closes. */
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final WebSocketDecoderConfig config;
 
-  ReportingFrameDecoder(int maxFrameBytes) {
+  WebSocketPipeline(int maxFrameBytes) {
     this.config =
         WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(maxFrameBytes)
@@ -61,9 +64,9 @@ final class ReportingFrameDecoder {
   }
 
   /**
-   * Installs the reporting decoder on {@code socket}'s channel; what the transport refuses goes to
-   * {@code refused} (on the channel's event loop). Call it after {@code socket.receive()}, which
-   * adds the message aggregator whose failures are caught too.
+   * Adapts {@code socket}'s pipeline; what the transport refuses goes to {@code refused} (on the
+   * channel's event loop). Call it after {@code socket.receive()}, which adds the message
+   * aggregator whose failures are caught too.
    */
   void install(WebSocketSession socket, Consumer<Throwable> refused) {
     Channel channel = socket instanceof ReactorNettyWebSocketSession netty ? channels.find(netty.getChannelId()) : null;
@@ -81,6 +84,9 @@ final class ReportingFrameDecoder {
   }
 
   private void install(ChannelPipeline pipeline, Consumer<Throwable> refused) {
+    if (pipeline.get(NettyPipeline.ReadTimeoutHandler) != null) {
+      pipeline.remove(NettyPipeline.ReadTimeoutHandler);
+    }
     for (Map.Entry<String, ChannelHandler> handler : pipeline) {
       if (handler.getValue() instanceof WebSocket08FrameDecoder) { // 13 extends 08: the same framing
         pipeline.replace(handler.getKey(), handler.getKey(), new WebSocket13FrameDecoder(config));
