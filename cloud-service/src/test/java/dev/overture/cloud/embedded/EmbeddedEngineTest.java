@@ -285,6 +285,24 @@ class EmbeddedEngineTest {
   }
 
   @Test
+  void aTextTooLongForAnyTokenizationIsRefusedWithoutTokenizingIt() throws IOException {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {
+      assertThatThrownBy(() -> engine.requireFits(new ConversationContext(List.of(), "word ".repeat(4000)), ""))
+          .isInstanceOf(ContextTooLargeException.class)
+          .hasMessageContaining("needs at least");
+    }
+  }
+
+  @Test
+  void aShortTextOfManyTokensIsRefusedByItsExactTokenCount() throws IOException {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {
+      assertThatThrownBy(() -> engine.requireFits(new ConversationContext(List.of(), "!".repeat(400)), ""))
+          .isInstanceOf(ContextTooLargeException.class)
+          .hasMessageNotContaining("at least");
+    }
+  }
+
+  @Test
   void historyDoesNotCountAgainstTheWindowBecauseItIsDroppedFirst() throws IOException {
     List<HistoryItem> history = List.of(new HistoryItem(Role.USER, "word ".repeat(400)));
     try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {

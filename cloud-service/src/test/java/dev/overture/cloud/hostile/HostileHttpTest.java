@@ -110,6 +110,13 @@ class HostileHttpTest extends HostileService {
 
   @ParameterizedTest
   @MethodSource("bindings")
+  void aDeclaredBodyOfFiveMegabytesIsRefusedBeforeItIsReadWith413(Binding binding) {
+    assertThat(code(refused(binding, binding.bodyOfSize(5 << 20), HttpStatus.CONTENT_TOO_LARGE))).isEqualTo("frame_too_large");
+    aFreshRequestWorks(binding);
+  }
+
+  @ParameterizedTest
+  @MethodSource("bindings")
   void aChunkedBodyOfFiveMegabytesIsRefusedWhileItIsReadWith413(Binding binding) {
     Flux<DataBuffer> body = // 80 chunks of 64 KiB and no Content-Length
         Flux.range(0, 80).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[64 * 1024]));

@@ -75,11 +75,7 @@ abstract class HostileService {
 
   @BeforeEach
   void modelLoaded() throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!engine.ready() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(engine.ready()).as("model loaded").isTrue();
+    SyntheticModels.awaitLoaded(engine);
   }
 
   /** A new connection starts a session and runs a turn to its end: nothing was left broken. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.overture.cloud.testing.Device;
 import dev.overture.cloud.testing.RawWebSocket;
 import dev.overture.cloud.testing.WsClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,36 @@ class HostileWebSocketTest extends HostileService {
     assertThat(error).containsEntry("type", "error").containsEntry("code", code).containsEntry("fatal", true);
   }
 
+  /** The fatal error the server sends next, after checking it and the close code that follows. */
+  private static Map<String, Object> closedWith(WsClient client, String code, CloseStatus close) {
+    Map<String, Object> error = client.nextEvent();
+    assertFatal(error, code);
+    assertThat(client.awaitClose().getCode()).isEqualTo(close.getCode());
+    return error;
+  }
+
+  /** What a raw client does after its session.start, with the device that numbers its frames. */
+  private interface Hostile {
+    void send(RawWebSocket client, Device device) throws IOException;
+  }
+
+  /**
+   * Starts a session on a raw client, lets {@code hostile} send, and checks that the server ends it
+   * with the fatal error {@code code}, then {@code closeCode}; returns every text frame received.
+   */
+  private List<String> endedBy(Hostile hostile, String code, int closeCode) throws IOException {
+    List<String> received;
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
+      Device device = new Device();
+      client.send(device.start());
+      hostile.send(client, device);
+      received = client.readUntilClosed();
+    }
+    assertFatal(received, code, closeCode);
+    return received;
+  }
+
+  /** What a raw client received ends with the fatal error {@code code}, then the close code. */
   private static void assertFatal(List<String> received, String code, int closeCode) {
     assertThat(received.get(received.size() - 2))
         .contains("\"code\":\"" + code + "\"")
@@ -72,18 +103,13 @@ class HostileWebSocketTest extends HostileService {
   @ParameterizedTest
   @MethodSource("floods")
   void aFloodIsRateLimitedThenEndedWithAFatalRateLimitedAndClose1008(Flood flood) throws Exception {
-    List<String> received;
-    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
-      Device device = new Device();
-      List<String> frames = new ArrayList<>(List.of(device.start()));
-      frames.addAll(flood.setup().apply(device));
+    List<String> received = endedBy((client, device) -> {
+      List<String> frames = new ArrayList<>(flood.setup().apply(device));
       for (int n = 0; n < 2000; n++) {
         frames.add(flood.frame().apply(device, n));
       }
       client.sendAll(frames);
-      received = client.readUntilClosed();
-    }
-    assertFatal(received, "rate_limited", 1008);
+    }, "rate_limited", 1008);
     assertThat(received).anyMatch(frame -> frame.contains("\"code\":\"rate_limited\",") && frame.contains("\"fatal\":false"));
     // Refused events draw on a second bucket of 50: the answers stay far below the flood.
     assertThat(received).hasSizeLessThan(300);
@@ -127,44 +153,34 @@ class HostileWebSocketTest extends HostileService {
     try (WsClient client = WsClient.connect(port, KEY)) {
       new Device().open(client);
       client.send(pingOfSize("over", LIMIT + 1));
-      assertFatal(client.nextEvent(), "frame_too_large");
-      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+      closedWith(client, "frame_too_large", CloseStatus.TOO_BIG_TO_PROCESS);
     }
     aFreshSessionWorks();
   }
 
   @Test
   void aFrameOfFiveMegabytesIsRefusedAfterItsHeaderWithFrameTooLargeAndClose1009() throws Exception {
-    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
-      client.send(new Device().start());
-      client.sendPartialFrame(5 << 20, 1024); // the answer comes without the rest of the payload
-      assertFatal(client.readUntilClosed(), "frame_too_large", 1009);
-    }
+    // The answer comes without the rest of the payload.
+    endedBy((client, device) -> client.sendPartialFrame(5 << 20, 1024), "frame_too_large", 1009);
     aFreshSessionWorks();
   }
 
   @Test
   void aMessageOverTheLimitInFragmentsIsAFatalFrameTooLarge() throws Exception {
-    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
-      client.send(new Device().start());
-      byte[] fragment = "x".repeat(LIMIT / 2).getBytes(StandardCharsets.UTF_8);
+    byte[] fragment = "x".repeat(LIMIT / 2).getBytes(StandardCharsets.UTF_8);
+    endedBy((client, device) -> {
       client.sendFrame(RawWebSocket.TEXT, false, "{\"type\":\"ping\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
       client.sendFrame(RawWebSocket.CONTINUATION, false, fragment);
       client.sendFrame(RawWebSocket.CONTINUATION, false, fragment);
       client.sendFrame(RawWebSocket.CONTINUATION, true, "\"}".getBytes(StandardCharsets.UTF_8));
-      assertFatal(client.readUntilClosed(), "frame_too_large", 1009);
-    }
+    }, "frame_too_large", 1009);
     aFreshSessionWorks();
   }
 
   @Test
   void aTextFrameThatIsNotUtf8IsAFatalMalformedJsonClosedWith1007() throws Exception {
-    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
-      client.send(new Device().start());
-      byte[] frame = "{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
-      client.sendFrame(RawWebSocket.TEXT, true, frame);
-      assertFatal(client.readUntilClosed(), "malformed_json", 1007);
-    }
+    byte[] frame = "{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":\"\u00c3(\"}".getBytes(StandardCharsets.ISO_8859_1);
+    endedBy((client, device) -> client.sendFrame(RawWebSocket.TEXT, true, frame), "malformed_json", 1007);
     aFreshSessionWorks();
   }
 
@@ -185,8 +201,7 @@ class HostileWebSocketTest extends HostileService {
   void aFirstFrameThatCannotOpenASessionIsAFatalOutOfOrderClose1008(String frame) {
     try (WsClient client = WsClient.connect(port, KEY)) {
       client.send(frame);
-      assertFatal(client.nextEvent(), "out_of_order");
-      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+      closedWith(client, "out_of_order", CloseStatus.POLICY_VIOLATION);
     }
     aFreshSessionWorks();
   }
@@ -195,10 +210,8 @@ class HostileWebSocketTest extends HostileService {
   void aFirstFrameWithoutTypeIsAFatalInvalidEvent() {
     try (WsClient client = WsClient.connect(port, KEY)) {
       client.send("{\"seq\":1,\"event_id\":\"c-1\"}");
-      Map<String, Object> error = client.nextEvent();
-      assertFatal(error, "invalid_event");
+      Map<String, Object> error = closedWith(client, "invalid_event", CloseStatus.POLICY_VIOLATION);
       assertThat(error).containsEntry("message", "event.type: missing");
-      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
     }
     aFreshSessionWorks();
   }
@@ -291,10 +304,8 @@ class HostileWebSocketTest extends HostileService {
     try (WsClient client = WsClient.connect(port, KEY)) {
       new Device().open(client);
       client.send("{\"type\":\"ping\",\"event_id\":\"p\",\"seq\":0,\"x\":" + "[".repeat(40) + "]".repeat(40) + "}");
-      Map<String, Object> error = client.nextEvent();
-      assertFatal(error, "malformed_json");
+      Map<String, Object> error = closedWith(client, "malformed_json", CloseStatus.BAD_DATA);
       assertThat((String) error.get("message")).contains("nesting deeper than 32");
-      assertThat(client.awaitClose().getCode()).isEqualTo(CloseStatus.BAD_DATA.getCode());
     }
     aFreshSessionWorks();
   }
@@ -303,13 +314,8 @@ class HostileWebSocketTest extends HostileService {
 
   @Test
   void aClientThatStopsInTheMiddleOfAFrameIsClosedWithAFatalTimeout() throws Exception {
-    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
-      client.send(new Device().start());
-      client.sendPartialFrame(1000, 10); // then silence, not even pongs
-      List<String> received = client.readUntilClosed();
-      assertThat(received.get(0)).contains("\"type\":\"session.started\"");
-      assertFatal(received, "timeout", 1008);
-    }
+    List<String> received = endedBy((client, device) -> client.sendPartialFrame(1000, 10), "timeout", 1008); // then silence
+    assertThat(received.get(0)).contains("\"type\":\"session.started\"");
     aFreshSessionWorks();
   }
 }
