@@ -73,14 +73,16 @@ final class WebSocketConnection implements Connection {
    * fatal error and closes.
    */
   void transportFailed(Throwable refused) {
-    boolean tooLarge =
-        refused instanceof TooLongFrameException
-            || refused instanceof CorruptedWebSocketFrameException corrupted
-                && corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG;
-    ProtocolException failure =
-        tooLarge
-            ? fatal(ErrorCode.FRAME_TOO_LARGE, "frame exceeds max_frame_bytes " + maxFrameBytes)
-            : fatal(ErrorCode.MALFORMED_JSON, "not a well-formed text frame: " + refused.getMessage());
+    WebSocketCloseStatus status =
+        refused instanceof CorruptedWebSocketFrameException corrupted ? corrupted.closeStatus() : null;
+    ProtocolException failure;
+    if (refused instanceof TooLongFrameException || status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      failure = fatal(ErrorCode.FRAME_TOO_LARGE, "frame exceeds max_frame_bytes " + maxFrameBytes);
+    } else if (status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA) {
+      failure = fatal(ErrorCode.MALFORMED_JSON, "a text frame is not well-formed UTF-8");
+    } else {
+      failure = fatal(ErrorCode.MALFORMED_JSON, "broken WebSocket framing");
+    }
     sessionFor(null).refuse(this, failure);
   }
 

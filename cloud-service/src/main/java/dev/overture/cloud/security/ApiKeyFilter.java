@@ -33,11 +33,10 @@ public final class ApiKeyFilter implements WebFilter {
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
   private static final String BEARER = "Bearer ";
-
-  private final ApiKeys keys;
   /** Most client addresses whose failed authentications are tracked at once. */
   private static final int TRACKED_ADDRESSES = 10_000;
 
+  private final ApiKeys keys;
   private final TokenBuckets rates;
   private final TokenBuckets failures;
   private final long maxRequestBytes;
