@@ -270,33 +270,36 @@ class HostileWebSocketTest extends HostileService {
 
   // ---- Wrong types and deep nesting. ----
 
-  @Test
-  void aMemberOfTheWrongTypeIsAnInvalidEventNamingItAndTheSessionGoesOn() {
+  /**
+   * The error a {@code type} event with {@code members} gets in turn t1, after checking that the
+   * session went on (a ping is answered) and that a fresh session works.
+   */
+  private Map<String, Object> rejectedInATurn(String type, String members) {
+    Map<String, Object> error;
     try (WsClient client = WsClient.connect(port, KEY)) {
       Device device = new Device();
       device.open(client);
       client.send(device.turnStart("t1"));
-      client.send(device.unchecked("input.final", "\"turn_id\":\"t1\",\"text\":5"));
-      Map<String, Object> error = client.nextEvent();
-      assertThat(error).containsEntry("code", "invalid_event").containsEntry("fatal", false)
-          .containsEntry("message", "input.final.text: must be a string");
+      client.send(device.unchecked(type, "\"turn_id\":\"t1\"," + members));
+      error = client.nextEvent();
       device.sync(client);
     }
     aFreshSessionWorks();
+    return error;
+  }
+
+  @Test
+  void aMemberOfTheWrongTypeIsAnInvalidEventNamingItAndTheSessionGoesOn() {
+    assertThat(rejectedInATurn("input.final", "\"text\":5"))
+        .containsEntry("code", "invalid_event").containsEntry("fatal", false)
+        .containsEntry("message", "input.final.text: must be a string");
   }
 
   @Test
   void anIntegerBeyondItsRangeIsAnInvalidEventNamingTheBound() {
-    try (WsClient client = WsClient.connect(port, KEY)) {
-      Device device = new Device();
-      device.open(client);
-      client.send(device.turnStart("t1"));
-      client.send(device.unchecked("opener.word", "\"turn_id\":\"t1\",\"index\":1099511627776,\"text\":\"So\""));
-      assertThat(client.nextEvent()).containsEntry("code", "invalid_event")
-          .containsEntry("message", "opener.word.index: must be at most 2147483647");
-      device.sync(client);
-    }
-    aFreshSessionWorks();
+    assertThat(rejectedInATurn("opener.word", "\"index\":1099511627776,\"text\":\"So\""))
+        .containsEntry("code", "invalid_event").containsEntry("fatal", false)
+        .containsEntry("message", "opener.word.index: must be at most 2147483647");
   }
 
   @Test
