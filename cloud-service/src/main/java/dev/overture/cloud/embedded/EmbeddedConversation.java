@@ -2,6 +2,7 @@ package dev.overture.cloud.embedded;
 
 import dev.overture.cloud.concurrent.SerialExecutor;
 import dev.overture.cloud.engine.ContinuationChunk;
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
@@ -70,7 +71,7 @@ final class EmbeddedConversation implements EngineConversation {
       return; // every cache is busy; the commit will prefill what is missing
     }
     try {
-      int[] prompt = model.prompts().context(context, reserve(model));
+      int[] prompt = model.prompts().context(context, model.replyReserve());
       int kept = session.reusePrefix(prompt);
       session.prefill(Arrays.copyOfRange(prompt, kept, prompt.length));
     } catch (PromptRenderer.PromptTooLongException | ContextFullException e) {
@@ -113,8 +114,8 @@ final class EmbeddedConversation implements EngineConversation {
       LoadedModel model, InferenceSession session, ConversationContext context, List<String> words) {
     String opener = String.join("", words);
     PromptRenderer prompts = model.prompts();
-    int drop = prompts.historyToDrop(context, opener, reserve(model));
-    int[] full = prompts.requireFits(prompts.reply(context, opener, drop), reserve(model));
+    int drop = prompts.historyToDrop(context, opener, model.replyReserve());
+    int[] full = prompts.requireFits(prompts.reply(context, opener, drop), model.replyReserve());
     int[] bare = prompts.reply(context, "", drop);
     int common = commonPrefix(bare, full);
     if (common == 0) {
@@ -224,10 +225,6 @@ final class EmbeddedConversation implements EngineConversation {
     }
   }
 
-  private static int reserve(LoadedModel model) {
-    return Math.max(1, model.contextLength() / 4);
-  }
-
   private static int commonPrefix(int[] a, int[] b) {
     int n = Math.min(a.length, b.length);
     int same = 0;
@@ -249,11 +246,18 @@ final class EmbeddedConversation implements EngineConversation {
     return new EngineOverloadedException("the embedded model is not loaded");
   }
 
-  /** A typed failure: REJECTED when the conversation does not fit the context, else FAILED. */
-  static EngineFailureException failure(String what, RuntimeException e) {
-    boolean tooLong = e instanceof PromptRenderer.PromptTooLongException || e instanceof ContextFullException;
+  /**
+   * A typed failure: a conversation that does not fit the context is the client's {@link
+   * ContextTooLargeException} (normally caught before any engine work, by {@link
+   * EmbeddedEngine#requireFits}; a repair bridge can still push a prompt over); a full KV cache is
+   * REJECTED; anything else FAILED.
+   */
+  static RuntimeException failure(String what, RuntimeException e) {
+    if (e instanceof ContextTooLargeException tooLarge) {
+      return tooLarge;
+    }
     return new EngineFailureException(
-        tooLong ? EngineFailureException.Kind.REJECTED : EngineFailureException.Kind.FAILED,
+        e instanceof ContextFullException ? EngineFailureException.Kind.REJECTED : EngineFailureException.Kind.FAILED,
         what + ": " + e.getMessage(),
         e);
   }

@@ -1,6 +1,7 @@
 package dev.overture.cloud.embedded;
 
 import dev.overture.cloud.engine.ContinuationEngine;
+import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
 import dev.overture.lm.LanguageModel;
 import dev.overture.lm.LoadOptions;
@@ -146,6 +147,22 @@ public final class EmbeddedEngine implements ContinuationEngine {
   public long cacheEvictions() {
     LoadedModel model = loaded;
     return model == null ? 0 : model.caches().evictions();
+  }
+
+  @Override
+  public void requireFits(ConversationContext context, String assistantPrefix) {
+    LoadedModel model = model();
+    if (model != null) {
+      model.prompts().requireFits(context, assistantPrefix, model.replyReserve());
+    }
+  }
+
+  @Override
+  public int maxContextChars() {
+    LoadedModel model = model();
+    return model == null
+        ? Integer.MAX_VALUE
+        : Math.max(1, model.contextLength() - model.replyReserve() - model.prompts().templateTokens());
   }
 
   @Override

@@ -72,7 +72,7 @@ final class Generation {
     }
     try {
       PromptRenderer prompts = model.prompts();
-      int reserve = Math.min(request.maxTokens(), Math.max(1, model.contextLength() / 4));
+      int reserve = Math.min(request.maxTokens(), model.replyReserve());
       int drop = prompts.historyToDrop(request.context(), request.assistantPrefix(), reserve);
       int[] prompt =
           prompts.requireFits(prompts.reply(request.context(), request.assistantPrefix(), drop), reserve);

@@ -10,4 +10,10 @@ record LoadedModel(
     PromptRenderer prompts,
     TokenClasses tokens,
     KvCachePool caches,
-    int contextLength) {}
+    int contextLength) {
+
+  /** Tokens of the context kept free for the reply: a quarter of it (a request may ask for fewer). */
+  int replyReserve() {
+    return Math.max(1, contextLength / 4);
+  }
+}

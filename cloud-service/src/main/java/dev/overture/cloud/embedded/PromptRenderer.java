@@ -1,5 +1,6 @@
 package dev.overture.cloud.embedded;
 
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.chat.ChatMessage;
@@ -20,12 +21,19 @@ final class PromptRenderer {
   private final Tokenizer tokenizer;
   private final int contextLength;
   private final String systemPrompt;
+  /** The most UTF-8 bytes one token stands for. */
+  private final int longestToken;
 
   PromptRenderer(ChatFormat format, Tokenizer tokenizer, int contextLength, String systemPrompt) {
     this.format = format;
     this.tokenizer = tokenizer;
     this.contextLength = contextLength;
     this.systemPrompt = systemPrompt;
+    int longest = 1;
+    for (int token = 0; token < tokenizer.vocabSize(); token++) {
+      longest = Math.max(longest, tokenizer.tokenBytes(token).length);
+    }
+    this.longestToken = longest;
   }
 
   /**
@@ -63,10 +71,31 @@ final class PromptRenderer {
     return format.encodeContinuation(tokenizer, messages(context, dropHistory, assistantPrefix));
   }
 
+  /**
+   * Fails unless the prompt for {@code context} continued from {@code assistantPrefix}, without any
+   * history, leaves {@code reserve} tokens free: history can always be dropped, the rest cannot.
+   */
+  void requireFits(ConversationContext context, String assistantPrefix, int reserve) {
+    // No token stands for more than longestToken bytes, and text has at least one UTF-8 byte per
+    // UTF-16 unit: text longer than the window could hold at that rate is refused without
+    // tokenizing it, which bounds the work one request can cause.
+    long units = context.userText().length() + assistantPrefix.length();
+    long fewestTokens = (units + longestToken - 1) / longestToken;
+    if (fewestTokens + reserve > contextLength) {
+      throw new PromptTooLongException("at least " + fewestTokens, contextLength, reserve);
+    }
+    requireFits(reply(context, assistantPrefix, context.history().size()), reserve);
+  }
+
+  /** The prompt tokens of an empty conversation: the chat template and the system prompt. */
+  int templateTokens() {
+    return reply(new ConversationContext(List.of(), ""), "", 0).length;
+  }
+
   /** Fails unless {@code tokens} leave {@code reserve} tokens of the context free. */
   int[] requireFits(int[] tokens, int reserve) {
     if (!fits(tokens, reserve)) {
-      throw new PromptTooLongException(tokens.length, contextLength, reserve);
+      throw new PromptTooLongException(Integer.toString(tokens.length), contextLength, reserve);
     }
     return tokens;
   }
@@ -96,8 +125,8 @@ final class PromptRenderer {
   }
 
   /** The conversation does not fit the context even without its history. */
-  static final class PromptTooLongException extends IllegalStateException {
-    PromptTooLongException(int tokens, int contextLength, int reserve) {
+  static final class PromptTooLongException extends ContextTooLargeException {
+    PromptTooLongException(String tokens, int contextLength, int reserve) {
       super(
           "the prompt needs "
               + tokens
@@ -105,7 +134,7 @@ final class PromptRenderer {
               + contextLength
               + " with "
               + reserve
-              + " kept free for the reply");
+              + " kept free for the reply; shorten the user text or the opener");
     }
   }
 }

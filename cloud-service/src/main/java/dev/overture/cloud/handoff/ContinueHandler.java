@@ -1,8 +1,11 @@
 package dev.overture.cloud.handoff;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.overture.cloud.engine.ContextTooLargeException;
+import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.metrics.HandoffMetrics;
 import dev.overture.cloud.security.HttpErrors;
+import dev.overture.cloud.security.RequestBodies;
 import dev.overture.protocol.ContinueRequest;
 import dev.overture.protocol.ErrorCode;
 import dev.overture.protocol.ProtocolException;
@@ -12,13 +15,9 @@ import dev.overture.protocol.session.CloudSession;
 import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -62,13 +61,9 @@ final class ContinueHandler {
           : !sessions.engine().ready() ? "the model is not loaded yet" : "every engine slot and queue place is taken";
       return error(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.OVERLOADED, why);
     }
-    return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
-        .map(ContinueHandler::bytes)
-        .defaultIfEmpty(new byte[0])
+    return RequestBodies.read(request, limit, "max_frame_bytes")
         .flatMap(body -> respond(body, apiKeyId, sse))
-        .onErrorResume(
-            DataBufferLimitException.class,
-            e -> error(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.FRAME_TOO_LARGE, "request exceeds max_frame_bytes " + limit));
+        .onErrorResume(RequestBodies.RefusedException.class, e -> error(e.status(), e.code(), e.getMessage()));
   }
 
   private Mono<ServerResponse> respond(byte[] body, String apiKeyId, boolean sse) {
@@ -81,6 +76,11 @@ final class ContinueHandler {
       HttpStatus status =
           e.code() == ErrorCode.FRAME_TOO_LARGE ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
       return error(status, e.code(), e.getMessage());
+    }
+    try { // before the status line and any engine work
+      sessions.engine().requireFits(new ConversationContext(request.history(), request.userText()), request.openerText());
+    } catch (ContextTooLargeException e) {
+      return error(HttpStatus.BAD_REQUEST, ErrorCode.CONTEXT_TOO_LARGE, e.getMessage());
     }
     HttpEventStream stream = new HttpEventStream(outboundBufferFrames);
     AtomicReference<HandoffSession> session = new AtomicReference<>();
@@ -126,15 +126,5 @@ final class ContinueHandler {
     return ServerResponse.status(status)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(HttpErrors.body(code, message));
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
   }
 }

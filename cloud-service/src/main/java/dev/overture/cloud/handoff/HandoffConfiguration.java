@@ -2,6 +2,7 @@ package dev.overture.cloud.handoff;
 
 import dev.overture.cloud.metrics.HandoffMetrics;
 import java.util.Map;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.HandlerMapping;
@@ -20,15 +21,22 @@ import reactor.netty.http.server.WebsocketServerSpec;
 class HandoffConfiguration implements WebFluxConfigurer {
 
   private final HandoffProperties properties;
+  private final WebSocketPipeline socketPipeline;
 
   HandoffConfiguration(HandoffProperties properties) {
     this.properties = properties;
+    this.socketPipeline = new WebSocketPipeline(properties.acceptedFrameBytes());
   }
 
   @Bean
   HandlerMapping handoffWebSocketMapping(HandoffSessions sessions) {
     return new SimpleUrlHandlerMapping(
-        Map.of("/v1/handoff", new HandoffWebSocketHandler(sessions, properties)), -1);
+        Map.of("/v1/handoff", new HandoffWebSocketHandler(sessions, properties, socketPipeline)), -1);
+  }
+
+  @Bean
+  NettyServerCustomizer handoffChannelRegistry() {
+    return socketPipeline.serverCustomizer();
   }
 
   @Bean
@@ -38,9 +46,10 @@ class HandoffConfiguration implements WebFluxConfigurer {
   }
 
   /**
-   * Netty assembles fragmented WebSocket messages up to {@code transport-max-frame-bytes} (above it
-   * the transport closes with 1009), so that frames between the protocol limit and that size still
-   * get a typed {@code frame_too_large}; Netty answers pings itself.
+   * One frame limit for the transport and the protocol ({@link HandoffProperties#acceptedFrameBytes}):
+   * Netty refuses larger frames, and larger messages assembled from fragments, and {@link
+   * WebSocketPipeline} makes it report them so that they get the typed {@code frame_too_large};
+   * Netty answers pings itself.
    */
   @Override
   public WebSocketService getWebSocketService() {
@@ -48,7 +57,7 @@ class HandoffConfiguration implements WebFluxConfigurer {
         new ReactorNettyRequestUpgradeStrategy(
             () ->
                 WebsocketServerSpec.builder()
-                    .maxFramePayloadLength(properties.transportMaxFrameBytes())
+                    .maxFramePayloadLength(properties.acceptedFrameBytes())
                     .handlePing(false)));
   }
 }

@@ -27,8 +27,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replayBufferEvents server events kept per session for replay after a resume
  * @param outboundBufferFrames frames queued for a client that is not reading; one more fails the
  *     session with a fatal {@code timeout} error instead of growing memory
- * @param transportMaxFrameBytes WebSocket messages above this are cut off by the transport (close
- *     code 1009) before reaching the protocol; keep it well above {@code max-frame-bytes}
  * @param maxOutputTokens the reply length cap, and the default when a request names none
  */
 @ConfigurationProperties("overture.handoff")
@@ -45,19 +43,12 @@ public record HandoffProperties(
     @DefaultValue("60s") Duration resumeWindow,
     @DefaultValue("1024") int replayBufferEvents,
     @DefaultValue("256") int outboundBufferFrames,
-    @DefaultValue("262144") int transportMaxFrameBytes,
     @DefaultValue("256") int maxOutputTokens) {
 
   public HandoffProperties {
     if (maxFrameBytes < ProtocolLimits.MIN_FRAME_BYTES) {
       throw new IllegalArgumentException(
           "overture.handoff.max-frame-bytes must be at least " + ProtocolLimits.MIN_FRAME_BYTES);
-    }
-    if (transportMaxFrameBytes < maxFrameBytes
-        || transportMaxFrameBytes < ProtocolLimits.defaults().maxFrameBytes()) {
-      throw new IllegalArgumentException(
-          "overture.handoff.transport-max-frame-bytes must be at least max-frame-bytes and "
-              + ProtocolLimits.defaults().maxFrameBytes());
     }
     if (maxContextChars < 1 || maxHistoryItems < 1 || maxOpenerWords < 1 || maxWordChars < 1
         || maxEventsPerSecond < 1 || replayBufferEvents < 1 || outboundBufferFrames < 1
@@ -71,11 +62,30 @@ public record HandoffProperties(
     }
   }
 
-  /** The limits announced in {@code session.started}. */
+  /**
+   * The one frame limit of the WebSocket transport: the largest frame a session can accept at any
+   * point. Before {@code session.started} the protocol's default applies, after it ours, so this is
+   * the larger of the two; the codec then applies the one in force. A larger frame is refused after
+   * its header, before its payload is read, with {@code frame_too_large}.
+   */
+  public int acceptedFrameBytes() {
+    return Math.max(maxFrameBytes, ProtocolLimits.defaults().maxFrameBytes());
+  }
+
+  /** The limits as configured. */
   public ProtocolLimits limits() {
+    return limits(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The limits announced in {@code session.started}, with {@code max_context_chars} no larger than
+   * {@code contextCharsCap}: what the loaded model's window holds ({@code
+   * ContinuationEngine.maxContextChars}).
+   */
+  public ProtocolLimits limits(int contextCharsCap) {
     return new ProtocolLimits(
         maxFrameBytes,
-        maxContextChars,
+        Math.min(maxContextChars, contextCharsCap),
         maxHistoryItems,
         maxOpenerWords,
         maxWordChars,

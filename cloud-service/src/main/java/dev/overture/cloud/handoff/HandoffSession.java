@@ -2,6 +2,7 @@ package dev.overture.cloud.handoff;
 
 import dev.overture.cloud.admission.Permit;
 import dev.overture.cloud.concurrent.SerialExecutor;
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.EngineConversation;
@@ -88,6 +89,8 @@ final class HandoffSession {
   // Touched on the pipeline only.
   private Connection connection;
   private EventRateLimiter rateLimiter;
+  /** Drawn by refused events: a client that keeps flooding after {@code rate_limited} empties it. */
+  private EventRateLimiter patience;
   private EngineConversation conversation;
   private final List<LongFunction<ServerEvent>> held = new ArrayList<>();
   private final List<HistoryItem> history = new ArrayList<>();
@@ -227,6 +230,7 @@ final class HandoffSession {
     Connection previous = connection;
     connection = from;
     rateLimiter = new EventRateLimiter(sessions.limits().maxEventsPerSecond());
+    patience = new EventRateLimiter(sessions.limits().maxEventsPerSecond());
     if (previous != null) {
       // A resume that beats the detection of the drop: the new connection wins.
       previous.finish(null, null);
@@ -241,19 +245,33 @@ final class HandoffSession {
     if (!attach(from)) {
       return;
     }
-    boolean allowed = rateLimiter.tryAcquire(System.nanoTime());
+    // Every received frame counts against the rate, valid or not: rejected ones would otherwise be
+    // free input, each answered with an error frame of its own.
+    long now = System.nanoTime();
+    boolean allowed = rateLimiter.tryAcquire(now);
     ClientEvent event;
     try {
       event = protocol.receive(frame);
     } catch (ProtocolException e) {
-      reject(e, frame);
+      if (allowed || e.fatal()) {
+        reject(e, frame);
+      } else {
+        rateLimited(now, e.inReplyTo(), turnIdOf(sessions.peek(frame)));
+      }
       return;
     }
     if (!allowed) {
-      rateLimited(event);
+      if (event instanceof TurnStart start) {
+        startTurn(start); // keep step with the protocol, which recorded the new turn
+      }
+      rateLimited(now, event.eventId(), event instanceof TurnEvent turnEvent ? turnEvent.turnId() : null);
       return;
     }
     dispatch(event);
+  }
+
+  private static String turnIdOf(Map<?, ?> members) {
+    return members != null && members.get("turn_id") instanceof String turnId ? turnId : null;
   }
 
   private void dispatch(ClientEvent event) {
@@ -375,6 +393,12 @@ final class HandoffSession {
     }
     if (!sessions.engine().ready()) {
       fail(committed, ErrorCode.OVERLOADED, "the model is not loaded yet");
+      return;
+    }
+    try { // before any engine work: input the model cannot hold is the client's error, not the engine's
+      sessions.engine().requireFits(committed.context(history), committed.openerText(committed.committed));
+    } catch (ContextTooLargeException e) {
+      fail(committed, ErrorCode.CONTEXT_TOO_LARGE, e.getMessage());
       return;
     }
     committed.work =
@@ -542,6 +566,9 @@ final class HandoffSession {
     if (error instanceof EngineOverloadedException) {
       return ErrorCode.OVERLOADED;
     }
+    if (error instanceof ContextTooLargeException) {
+      return ErrorCode.CONTEXT_TOO_LARGE;
+    }
     if (error instanceof EngineFailureException failure) {
       return switch (failure.kind()) {
         case TIMEOUT -> ErrorCode.TIMEOUT;
@@ -633,21 +660,27 @@ final class HandoffSession {
     return turn.committed < 0 && (OpenerWord.TYPE.equals(type) || OpenerCommit.TYPE.equals(type));
   }
 
-  private void rateLimited(ClientEvent event) {
-    if (event instanceof TurnStart start) {
-      startTurn(start); // keep step with the protocol, which recorded the new turn
-    }
-    ProtocolException failure =
-        ProtocolException.about(
-            event,
-            ErrorCode.RATE_LIMITED,
-            "more than " + protocol.limits().maxEventsPerSecond() + " events per second; dropped");
+  /**
+   * Answers an event dropped for the rate (its sequence number is consumed, nothing else): {@code
+   * rate_limited}, and its turn fails. A client that goes on at more than twice the rate, so that
+   * its refused events empty a second bucket as large as the first, is flooding: the error is then
+   * fatal, which bounds the error frames one connection can draw.
+   */
+  private void rateLimited(long now, String eventId, String turnId) {
+    int rate = sessions.limits().maxEventsPerSecond();
+    boolean flooding = !patience.tryAcquire(now);
+    String message =
+        flooding
+            ? "more than twice " + rate + " events per second after rate_limited; the session ends"
+            : "more than " + rate + " events per second; dropped";
+    ProtocolException failure = new ProtocolException(ErrorCode.RATE_LIMITED, message, flooding, eventId, -1);
     sessions.metrics().error(failure.code());
+    if (flooding) {
+      sendFatal(ErrorEvent.of(nextEventId(), failure));
+      return;
+    }
     deliver(ErrorEvent.of(nextEventId(), failure));
-    if (event instanceof TurnEvent turnEvent
-        && turn != null
-        && turn.id.equals(turnEvent.turnId())
-        && !turn.finished()) {
+    if (turnId != null && turn != null && turn.id.equals(turnId) && !turn.finished()) {
       fail(turn, ErrorCode.RATE_LIMITED, "an event of this turn was dropped: rate limited");
     }
   }

@@ -43,7 +43,6 @@ public final class HandoffSessions implements AutoCloseable {
   private final OpenerVerifier verifier;
   private final HandoffMetrics metrics;
   private final HandoffProperties properties;
-  private final ProtocolLimits limits;
   private final EventCodec codec = new EventCodec(new Jackson3Binding());
   private final ExecutorService pipelineThreads;
   private final Map<String, HandoffSession> byHandle = new ConcurrentHashMap<>();
@@ -60,7 +59,6 @@ public final class HandoffSessions implements AutoCloseable {
     this.verifier = verifier;
     this.metrics = metrics;
     this.properties = properties;
-    this.limits = properties.limits();
     AtomicInteger number = new AtomicInteger();
     this.pipelineThreads =
         Executors.newFixedThreadPool(
@@ -180,8 +178,9 @@ public final class HandoffSessions implements AutoCloseable {
     return metrics;
   }
 
+  /** The limits a session announces and enforces: the configured ones, within the model's window. */
   ProtocolLimits limits() {
-    return limits;
+    return properties.limits(engine.maxContextChars());
   }
 
   Duration rewindAckTimeout() {

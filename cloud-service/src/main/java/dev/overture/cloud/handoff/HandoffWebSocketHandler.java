@@ -1,9 +1,9 @@
 package dev.overture.cloud.handoff;
 
-import dev.overture.protocol.ProtocolLimits;
 import java.security.Principal;
 import java.time.Duration;
 import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -18,10 +18,12 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
 
   private final HandoffSessions sessions;
   private final HandoffProperties properties;
+  private final WebSocketPipeline socketPipeline;
 
-  HandoffWebSocketHandler(HandoffSessions sessions, HandoffProperties properties) {
+  HandoffWebSocketHandler(HandoffSessions sessions, HandoffProperties properties, WebSocketPipeline socketPipeline) {
     this.sessions = sessions;
     this.properties = properties;
+    this.socketPipeline = socketPipeline;
   }
 
   @Override
@@ -36,16 +38,16 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
   }
 
   private Mono<Void> handle(WebSocketSession socket, String apiKeyId) {
-    // Before session.started the default limits apply, afterwards ours: refuse what exceeds both.
-    int maxFrameBytes = Math.max(properties.maxFrameBytes(), ProtocolLimits.defaults().maxFrameBytes());
     WebSocketConnection connection =
-        new WebSocketConnection(socket, sessions, apiKeyId, maxFrameBytes, properties.outboundBufferFrames());
+        new WebSocketConnection(
+            socket, sessions, apiKeyId, properties.acceptedFrameBytes(), properties.outboundBufferFrames());
+    Flux<WebSocketMessage> messages = socket.receive();
+    socketPipeline.install(socket, connection::transportFailed); // after receive(): see install
     Duration interval = properties.pingInterval();
     Disposable heartbeat =
         Flux.interval(interval, interval).subscribe(tick -> connection.heartbeat(properties.idleTimeout()));
     Mono<Void> input =
-        socket
-            .receive()
+        messages
             .doOnNext(connection::received)
             .then()
             .doFinally(

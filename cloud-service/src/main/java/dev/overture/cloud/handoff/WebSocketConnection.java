@@ -5,6 +5,9 @@ import dev.overture.protocol.ErrorEvent;
 import dev.overture.protocol.GoAway;
 import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.ServerEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Duration;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -53,19 +56,34 @@ final class WebSocketConnection implements Connection {
     if (message.getType() == WebSocketMessage.Type.PING || message.getType() == WebSocketMessage.Type.PONG) {
       return;
     }
-    DataBuffer payload = message.getPayload();
-    int size = payload.readableByteCount();
     if (message.getType() == WebSocketMessage.Type.BINARY) {
       sessionFor(null).refuse(this, fatal(ErrorCode.MALFORMED_JSON, "binary messages are not used; frames are text"));
       return;
     }
-    if (size > maxFrameBytes) { // refused unread
-      sessionFor(null).refuse(this, fatal(ErrorCode.FRAME_TOO_LARGE, "frame of " + size + " bytes exceeds max_frame_bytes"));
-      return;
-    }
-    byte[] frame = new byte[size];
+    DataBuffer payload = message.getPayload(); // within the frame limit: the decoder refused larger ones
+    byte[] frame = new byte[payload.readableByteCount()];
     payload.read(frame);
     sessionFor(frame).frame(this, frame);
+  }
+
+  /**
+   * Called on the Netty thread when the transport refused what the client sent ({@link
+   * WebSocketPipeline}): a frame over the frame limit, a message assembled from fragments over
+   * it, a text frame that is not UTF-8, or broken WebSocket framing. The session answers with the
+   * fatal error and closes.
+   */
+  void transportFailed(Throwable refused) {
+    WebSocketCloseStatus status =
+        refused instanceof CorruptedWebSocketFrameException corrupted ? corrupted.closeStatus() : null;
+    ProtocolException failure;
+    if (refused instanceof TooLongFrameException || status == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      failure = fatal(ErrorCode.FRAME_TOO_LARGE, "frame exceeds max_frame_bytes " + maxFrameBytes);
+    } else if (status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA) {
+      failure = fatal(ErrorCode.MALFORMED_JSON, "a text frame is not well-formed UTF-8");
+    } else {
+      failure = fatal(ErrorCode.MALFORMED_JSON, "broken WebSocket framing");
+    }
+    sessionFor(null).refuse(this, failure);
   }
 
   /** The connection's first frame decides its session: the one it resumes, or a new one. */

@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
  *       accept}, {@code rewind}, {@code repair};
  *   <li>{@code overture.errors} [{@code overture_errors_total}], tag {@code code}: every typed
  *       error the service reports, by protocol code (error events, failed turns, HTTP errors);
+ *   <li>{@code overture.auth.throttled} [{@code overture_auth_throttled_total}]: failed
+ *       authentications answered 429 because their client address failed too often (also counted
+ *       in {@code overture.errors} as {@code rate_limited});
  *   <li>{@code overture.engine.queue.length} [{@code overture_engine_queue_length}] and {@code
  *       overture.engine.active.turns} [{@code overture_engine_active_turns}]: the admission queue
  *       and the turns holding an engine slot.
@@ -100,6 +103,14 @@ public final class HandoffMetrics {
   /** A verdict on an opener: {@code accept}, {@code rewind} or {@code repair}. */
   public void verdict(String kind) {
     Counter.builder("overture.verdicts").tag("kind", kind).register(registry).increment();
+  }
+
+  /** A failed authentication refused with 429: its address failed too often. */
+  public void authThrottled() {
+    Counter.builder("overture.auth.throttled")
+        .description("Failed authentications refused because their client address failed too often")
+        .register(registry)
+        .increment();
   }
 
   public void error(ErrorCode code) {

@@ -3,12 +3,13 @@ package dev.overture.cloud.openai;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.handoff.HandoffProperties;
 import dev.overture.protocol.HistoryItem;
+import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.Role;
+import dev.overture.protocol.codec.EventCodec;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.springframework.http.HttpStatus;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,8 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code continue_final_message: true} or {@code add_generation_prompt: false}, an assistant
  * message whose text the reply continues (vLLM's semantics; both flags true together is an error).
  *
- * <p>Parameters: {@code max_completion_tokens} (or the older {@code max_tokens}) is capped at
- * {@code overture.handoff.max-output-tokens}, which is also the default; {@code n} must be 1;
+ * <p>The body must be strict UTF-8 holding one JSON object under the protocol's frame rules
+ * (nesting at most 32 levels, unique member names), like every other body of the service.
+ *
+ * <p>Parameters: {@code max_completion_tokens} (or the older {@code max_tokens}), any positive
+ * integer, is capped at {@code overture.handoff.max-output-tokens}, which is also the default;
+ * {@code n} must be 1;
  * {@code temperature} and {@code top_p} are range-checked and otherwise ignored, like every other
  * sampling field ({@code stop}, {@code seed}, penalties, {@code logprobs}, {@code tools}...): the
  * engine samples with its configured settings.
@@ -49,15 +54,12 @@ record ChatCompletionRequest(
    *
    * @throws OpenAiApiException (400) for anything the endpoint cannot serve, naming the parameter
    */
-  static ChatCompletionRequest parse(String body, JsonMapper json, HandoffProperties limits) {
+  static ChatCompletionRequest parse(byte[] body, JsonMapper json, HandoffProperties limits) {
     JsonNode root;
     try {
-      root = json.readTree(body);
-    } catch (JacksonException e) {
-      throw OpenAiApiException.invalid(null, "the body is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw OpenAiApiException.invalid(null, "the body must be a JSON object");
+      root = json.readTree(EventCodec.jsonObjectText(body));
+    } catch (ProtocolException e) {
+      throw OpenAiApiException.malformed("the body is not one JSON object in strict UTF-8 (" + e.getMessage() + ")");
     }
     String model = optionalString(root, "model");
     boolean stream = optionalBoolean(root, "stream", false);
@@ -69,8 +71,8 @@ record ChatCompletionRequest(
       }
       includeUsage = optionalBoolean(streamOptions, "include_usage", false);
     }
-    int n = optionalInt(root, "n", 1);
-    if (n != 1) {
+    BigInteger n = optionalInteger(root, "n");
+    if (n != null && !n.equals(BigInteger.ONE)) {
       throw OpenAiApiException.invalid("n", "only n = 1 is supported");
     }
     checkRange(root, "temperature", 0, 2);
@@ -105,16 +107,16 @@ record ChatCompletionRequest(
     String userText = turns.get(userIndex).text();
 
     if (history.size() > limits.maxHistoryItems()) {
-      throw new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
-          "messages", "at most " + limits.maxHistoryItems() + " earlier messages are accepted, got " + history.size());
+      throw OpenAiApiException.contextTooLarge(
+          "at most " + limits.maxHistoryItems() + " earlier messages are accepted, got " + history.size());
     }
     long chars = codePoints(userText) + codePoints(prefix);
     for (HistoryItem item : history) {
       chars += codePoints(item.text());
     }
     if (chars > limits.maxContextChars()) {
-      throw new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded",
-          "messages", "the messages hold " + chars + " characters; at most " + limits.maxContextChars() + " are accepted");
+      throw OpenAiApiException.contextTooLarge(
+          "the messages hold " + chars + " characters; at most " + limits.maxContextChars() + " are accepted");
     }
     return new ChatCompletionRequest(
         model, new ConversationContext(history, userText), prefix, stream, includeUsage, maxTokens);
@@ -178,11 +180,14 @@ record ChatCompletionRequest(
 
   private static int maxTokens(JsonNode root, int cap) {
     String name = root.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-    int requested = optionalInt(root, name, cap);
-    if (requested < 1) {
+    BigInteger requested = optionalInteger(root, name);
+    if (requested == null) {
+      return cap;
+    }
+    if (requested.signum() < 1) {
       throw OpenAiApiException.invalid(name, name + " must be at least 1");
     }
-    return Math.min(requested, cap);
+    return requested.min(BigInteger.valueOf(cap)).intValueExact(); // any larger request is the cap
   }
 
   private static String optionalString(JsonNode node, String name) {
@@ -195,9 +200,9 @@ record ChatCompletionRequest(
     return value == null ? fallback : value.booleanValue();
   }
 
-  private static int optionalInt(JsonNode node, String name, int fallback) {
-    JsonNode value = optional(node, name, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer");
-    return value == null ? fallback : value.intValue();
+  private static BigInteger optionalInteger(JsonNode node, String name) {
+    JsonNode value = optional(node, name, JsonNode::isIntegralNumber, "an integer");
+    return value == null ? null : value.bigIntegerValue();
   }
 
   /** Member {@code name}, or null when absent or null; a value of another type is a 400. */

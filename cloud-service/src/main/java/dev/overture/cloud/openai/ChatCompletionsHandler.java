@@ -1,6 +1,7 @@
 package dev.overture.cloud.openai;
 
 import dev.overture.cloud.admission.AdmissionControl;
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.ContinuationEngine;
 import dev.overture.cloud.engine.ContinuationRequest;
@@ -9,19 +10,17 @@ import dev.overture.cloud.engine.EngineFailureException;
 import dev.overture.cloud.engine.EngineOverloadedException;
 import dev.overture.cloud.handoff.HandoffProperties;
 import dev.overture.cloud.metrics.HandoffMetrics;
+import dev.overture.cloud.security.RequestBodies;
 import dev.overture.cloud.security.SecurityProperties;
-import java.nio.charset.StandardCharsets;
+import dev.overture.protocol.ErrorCode;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -107,6 +106,7 @@ final class ChatCompletionsHandler {
             return Mono.error(new EngineOverloadedException(
                 engine == null ? "no continuation engine is configured" : "the engine is not ready (model loading)"));
           }
+          engine.requireFits(parsed.context(), parsed.assistantPrefix()); // before any engine work
           String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
           ChatCompletionWriter writer = new ChatCompletionWriter(
               json, id, Instant.now().getEpochSecond(), engine.modelId(), parsed.includeUsage());
@@ -223,18 +223,11 @@ final class ChatCompletionsHandler {
    * it all (the security filter checks a declared {@code Content-Length}; this catches chunked
    * bodies).
    */
-  private Mono<String> body(ServerRequest request) {
+  private Mono<byte[]> body(ServerRequest request) {
     int max = (int) Math.min(Integer.MAX_VALUE, maxRequestBytes);
-    return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), max)
-        .map(buffer -> {
-          try {
-            return buffer.toString(StandardCharsets.UTF_8);
-          } finally {
-            DataBufferUtils.release(buffer);
-          }
-        })
-        .defaultIfEmpty("")
-        .onErrorMap(DataBufferLimitException.class, e -> tooLarge(max));
+    return RequestBodies.read(request, max, "overture.security.max-request-bytes")
+        .onErrorMap(RequestBodies.RefusedException.class, e -> new OpenAiApiException(
+            e.status(), "invalid_request_error", e.code() == ErrorCode.TIMEOUT ? "timeout" : "request_too_large", null, e.getMessage()));
   }
 
   private OpenAiApiException translate(Throwable e, ContinuationEngine engine) {
@@ -243,6 +236,9 @@ final class ChatCompletionsHandler {
     }
     if (e instanceof EngineOverloadedException) {
       return new OpenAiApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "overloaded", null, e.getMessage());
+    }
+    if (e instanceof ContextTooLargeException) { // the client's input, not an engine failure
+      return OpenAiApiException.contextTooLarge(e.getMessage());
     }
     if (e instanceof EngineFailureException failure) {
       log.warn("chat completion failed ({}): {}", failure.kind(), failure.getMessage());
@@ -279,11 +275,6 @@ final class ChatCompletionsHandler {
   private static OpenAiApiException modelNotFound(String model) {
     return new OpenAiApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found", "model",
         "the model '" + model + "' does not exist; GET /v1/models lists the one served");
-  }
-
-  private static OpenAiApiException tooLarge(int max) {
-    return new OpenAiApiException(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large", null,
-        "the body exceeds " + max + " bytes (overture.security.max-request-bytes)");
   }
 
   /** Token counts as the chunks report them, the last one winning. */

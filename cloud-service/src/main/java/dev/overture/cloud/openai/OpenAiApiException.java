@@ -26,6 +26,17 @@ final class OpenAiApiException extends RuntimeException {
     return new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value", param, message);
   }
 
+  /** A 400 {@code malformed_json}: the body is not one JSON object in strict UTF-8. */
+  static OpenAiApiException malformed(String message) {
+    return new OpenAiApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "malformed_json", null, message);
+  }
+
+  /** A 400 {@code context_length_exceeded} about the messages: they do not fit the model. */
+  static OpenAiApiException contextTooLarge(String message) {
+    return new OpenAiApiException(
+        HttpStatus.BAD_REQUEST, "invalid_request_error", "context_length_exceeded", "messages", message);
+  }
+
   HttpStatus status() {
     return status;
   }
@@ -50,6 +61,7 @@ final class OpenAiApiException extends RuntimeException {
       case "upstream_rejected", "upstream_failed", "engine_failed" -> ErrorCode.ENGINE_FAILED;
       case "context_length_exceeded" -> ErrorCode.CONTEXT_TOO_LARGE;
       case "request_too_large" -> ErrorCode.FRAME_TOO_LARGE;
+      case "malformed_json" -> ErrorCode.MALFORMED_JSON;
       case "internal" -> ErrorCode.INTERNAL;
       default -> ErrorCode.INVALID_EVENT;
     };

@@ -1,14 +1,16 @@
 package dev.overture.cloud.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.overture.cloud.engine.ContextTooLargeException;
 import dev.overture.cloud.engine.ContinuationChunk;
 import dev.overture.cloud.engine.ContinuationRequest;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
-import dev.overture.cloud.engine.EngineFailureException;
 import dev.overture.cloud.engine.OpenerScore;
 import dev.overture.cloud.testing.SyntheticModels;
 import dev.overture.lm.InferenceSession;
@@ -264,13 +266,55 @@ class EmbeddedEngineTest {
   }
 
   @Test
-  void aConversationTooLongForTheContextFailsWithATypedError() throws IOException {
+  void aConversationTooLongForTheContextIsTheClientsContextTooLargeNotAnEngineFailure() throws IOException {
     ConversationContext huge = new ConversationContext(List.of(), "word ".repeat(400));
     try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2));
         EngineConversation conversation = engine.open("c")) {
       assertThatThrownBy(() -> conversation.continueReply(new ContinuationRequest(huge, "", 4)).blockLast(WAIT))
-          .isInstanceOf(EngineFailureException.class)
-          .satisfies(e -> assertThat(((EngineFailureException) e).kind()).isEqualTo(EngineFailureException.Kind.REJECTED));
+          .isInstanceOf(ContextTooLargeException.class);
+    }
+  }
+
+  /** What the window check says of a user text and opener, with no history; null if they fit. */
+  private static ContextTooLargeException windowCheck(String userText, String opener) throws IOException {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {
+      ContextTooLargeException refused = catchThrowableOfType(ContextTooLargeException.class,
+          () -> engine.requireFits(new ConversationContext(List.of(), userText), opener));
+      assertThat(engine.liveCaches()).as("no engine work").isZero();
+      return refused;
+    }
+  }
+
+  @Test
+  void aConversationTooLongForTheContextIsRefusedBeforeAnyEngineWork() throws IOException {
+    assertThat(windowCheck("word ".repeat(400), "Sure,")).hasMessageContaining("context holds 256");
+  }
+
+  @Test
+  void aTextTooLongForAnyTokenizationIsRefusedWithoutTokenizingIt() throws IOException {
+    assertThat(windowCheck("word ".repeat(4000), "")).hasMessageContaining("needs at least");
+  }
+
+  @Test
+  void aShortTextOfManyTokensIsRefusedByItsExactTokenCount() throws IOException {
+    assertThat(windowCheck("!".repeat(400), "")).isNotNull().hasMessageNotContaining("at least");
+  }
+
+  @Test
+  void historyDoesNotCountAgainstTheWindowBecauseItIsDroppedFirst() throws IOException {
+    List<HistoryItem> history = List.of(new HistoryItem(Role.USER, "word ".repeat(400)));
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {
+      assertThatCode(() -> engine.requireFits(new ConversationContext(history, "Hi"), "Sure,")).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void theAnnouncedCharacterLimitIsTheWindowLessTheReplyAndTheTemplate() throws IOException {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2))) {
+      int template = format.encodeContinuation(tokenizer, List.of(ChatMessage.user(""), ChatMessage.assistant(""))).length;
+      assertThat(engine.maxContextChars()).isEqualTo(256 - 64 - template);
+      String longest = "a".repeat(engine.maxContextChars());
+      assertThatCode(() -> engine.requireFits(new ConversationContext(List.of(), longest), "")).doesNotThrowAnyException();
     }
   }
 

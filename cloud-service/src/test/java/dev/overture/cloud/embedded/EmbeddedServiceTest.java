@@ -43,7 +43,7 @@ class EmbeddedServiceTest {
 
   @Test
   void aTurnIsScoredAndContinuedByTheModelInProcess() throws InterruptedException {
-    awaitReady();
+    SyntheticModels.awaitLoaded(engine);
     try (WsClient client = WsClient.connect(port, KEY)) {
       Device device = new Device();
       device.open(client);
@@ -69,13 +69,5 @@ class EmbeddedServiceTest {
       }
       assertThat(Words.count(continuation)).isLessThanOrEqualTo(12);
     }
-  }
-
-  private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!engine.ready() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(engine.ready()).as("model loaded").isTrue();
   }
 }

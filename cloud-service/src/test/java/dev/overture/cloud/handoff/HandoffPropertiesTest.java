@@ -11,7 +11,7 @@ class HandoffPropertiesTest {
 
   private static HandoffProperties properties(int maxFrameBytes, Duration idleTimeout) {
     return new HandoffProperties(maxFrameBytes, 16384, 64, 12, 64, 200, Duration.ofSeconds(15), idleTimeout,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256, 262144, 256);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256, 256);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.overture.cloud.testing.Device;
 import dev.overture.cloud.testing.PuppetEngineConfiguration;
-import dev.overture.cloud.testing.SilentWebSocket;
+import dev.overture.cloud.testing.RawWebSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,14 +12,19 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
-/** The server pings; a client that stops answering is closed and its session ended. */
+/**
+ * The server pings; a client that stops answering is closed and its session ended. The HTTP read
+ * timeout is shorter than the protocol's idle timeout here, so the typed timeout also shows that an
+ * open WebSocket is no longer subject to it.
+ */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "overture.engine.kind=puppet",
       "overture.security.api-keys=" + HeartbeatTest.KEY,
       "overture.handoff.ping-interval=100ms",
-      "overture.handoff.idle-timeout=400ms",
+      "overture.handoff.idle-timeout=800ms",
+      "overture.security.request-read-timeout=300ms",
     })
 @Import(PuppetEngineConfiguration.class)
 class HeartbeatTest {
@@ -31,7 +36,7 @@ class HeartbeatTest {
 
   @Test
   void aClientThatStopsAnsweringIsClosedWithATimeoutAndItsSessionEnds() throws Exception {
-    try (SilentWebSocket client = new SilentWebSocket(port, KEY)) {
+    try (RawWebSocket client = new RawWebSocket(port, KEY)) {
       client.send(new Device().start());
       List<String> received = client.readUntilClosed();
       assertThat(received.get(0)).contains("\"type\":\"session.started\"");

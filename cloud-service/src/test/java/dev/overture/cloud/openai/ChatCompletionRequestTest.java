@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.overture.cloud.handoff.HandoffProperties;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.Role;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,17 +16,25 @@ import tools.jackson.databind.json.JsonMapper;
 class ChatCompletionRequestTest {
   private static final HandoffProperties LIMITS = new HandoffProperties(65536, 100, 3, 12, 64, 200,
       Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256,
-      262144, 50);
+      50);
 
   private static ChatCompletionRequest parse(String json) {
-    return ChatCompletionRequest.parse(json, JsonMapper.shared(), LIMITS);
+    return parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ChatCompletionRequest parse(byte[] body) {
+    return ChatCompletionRequest.parse(body, JsonMapper.shared(), LIMITS);
   }
 
   /** The 400 error a body gets, with the parameter it names. */
   private static OpenAiApiException rejection(String json) {
+    return rejection(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static OpenAiApiException rejection(byte[] body) {
     Throwable thrown = null;
     try {
-      parse(json);
+      parse(body);
     } catch (Throwable t) {
       thrown = t;
     }
@@ -112,7 +121,31 @@ class ChatCompletionRequestTest {
 
   @Test
   void rejectsTextThatIsNotJson() {
-    assertThat(rejection("{\"messages\": [").getMessage()).contains("not valid JSON");
+    assertThat(rejection("{\"messages\": [").code()).isEqualTo("malformed_json");
+  }
+
+  @Test
+  void rejectsBytesThatAreNotUtf8() {
+    byte[] body = "{\"messages\": [{\"role\": \"user\", \"content\": \"\u00c3(\"}]}".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(rejection(body).code()).isEqualTo("malformed_json");
+  }
+
+  @Test
+  void deepNestingIsRefusedInTheServicesOwnWords() {
+    String deep = "[".repeat(40) + "]".repeat(40);
+    assertThat(rejection("{\"messages\": " + deep + "}").getMessage()).contains("nesting deeper than 32");
+  }
+
+  @Test
+  void anyPositiveMaxTokensIsCappedHoweverLarge() {
+    String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 1099511627776}";
+    assertThat(parse(body).maxTokens()).isEqualTo(50);
+  }
+
+  @Test
+  void aHugeNIsRefusedAsNotOne() {
+    String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"n\": 1099511627776}";
+    assertThat(rejection(body).getMessage()).isEqualTo("only n = 1 is supported");
   }
 
   @Test

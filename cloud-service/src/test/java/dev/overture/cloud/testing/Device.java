@@ -78,6 +78,15 @@ public final class Device {
     return numbered(new Ping(id, 0));
   }
 
+  /**
+   * A numbered frame of {@code type} with the next id and sequence number and the given members
+   * (JSON text without braces), not checked by the codec: what a careless client sends.
+   */
+  public String unchecked(String type, String members) {
+    return "{\"type\":\"" + type + "\",\"event_id\":\"" + id() + "\",\"seq\":" + (++seq)
+        + (members.isEmpty() ? "" : "," + members) + "}";
+  }
+
   /** The id the last frame carried. */
   public String lastId() {
     return "c-" + ids;

@@ -1,5 +1,8 @@
 package dev.overture.cloud.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.overture.cloud.embedded.EmbeddedEngine;
 import dev.overture.cloud.embedded.EmbeddedProperties;
 import dev.overture.lm.gguf.GgmlType;
 import dev.overture.lm.synthetic.ModelShape;
@@ -25,6 +28,15 @@ public final class SyntheticModels {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** Waits (up to 20 s) until {@code engine}, which loads in the background, has its model. */
+  public static void awaitLoaded(EmbeddedEngine engine) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!engine.ready() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(engine.ready()).as("model loaded").isTrue();
   }
 
   /** Greedy decoding, two engine threads, {@code maxSessions} KV caches of 256 tokens. */

@@ -8,6 +8,7 @@ import dev.overture.protocol.ProtocolException;
 import dev.overture.protocol.ProtocolLimits;
 import dev.overture.protocol.ServerEvent;
 import dev.overture.protocol.UnknownEvent;
+import dev.overture.protocol.internal.BindingDiagnosis;
 import dev.overture.protocol.internal.Envelope;
 import dev.overture.protocol.internal.EventTypes;
 import dev.overture.protocol.internal.EventValidator;
@@ -93,7 +94,7 @@ public final class EventCodec {
       request = binding.read(json, ContinueRequest.class);
     } catch (JsonBindingException | RuntimeException e) {
       throw new ProtocolException(
-          ErrorCode.INVALID_EVENT, "continue_request: " + firstLine(e.getMessage()), false, null, -1);
+          ErrorCode.INVALID_EVENT, explain(json, ContinueRequest.class, "continue_request"), false, null, -1);
     }
     EventValidator.validate(request, limits);
     return request;
@@ -140,7 +141,7 @@ public final class EventCodec {
     try {
       event = binding.read(frame, direction);
     } catch (JsonBindingException | RuntimeException e) {
-      throw unbindable(frame, firstLine(e.getMessage()));
+      throw unbindable(frame, explain(frame, direction, "event"));
     }
     if (event instanceof UnknownEvent) {
       EventValidator.validate(event, limits);
@@ -165,7 +166,7 @@ public final class EventCodec {
       binding.read(frame, Envelope.class);
     } catch (JsonBindingException | RuntimeException e) {
       throw new ProtocolException(
-          ErrorCode.INVALID_EVENT, "type must be a string", true, event.eventId(), -1);
+          ErrorCode.INVALID_EVENT, "event.type: must be a string", true, event.eventId(), -1);
     }
   }
 
@@ -180,7 +181,23 @@ public final class EventCodec {
     if (frame.length > limits.maxFrameBytes()) {
       throw frameTooLarge();
     }
-    String text = Utf8.decodeStrict(frame);
+    return strictUtf8(frame);
+  }
+
+  /**
+   * The text of {@code json} if it is strict UTF-8 holding one JSON object under the frame rules
+   * (no byte order mark, nesting at most 32 levels, unique member names, short numbers and names),
+   * whatever its size: for bodies outside the protocol (the OpenAI-compatible endpoint), whose size
+   * the caller limits. Fails with {@code malformed_json}.
+   */
+  public static String jsonObjectText(byte[] json) throws ProtocolException {
+    String text = strictUtf8(json);
+    JsonSyntax.checkObject(text);
+    return text;
+  }
+
+  private static String strictUtf8(byte[] bytes) throws ProtocolException {
+    String text = Utf8.decodeStrict(bytes);
     if (text == null) {
       throw new ProtocolException(
           ErrorCode.MALFORMED_JSON, "frame is not well-formed UTF-8", true, null, -1);
@@ -188,13 +205,18 @@ public final class EventCodec {
     return text;
   }
 
-  /** The first line of a library's message, short enough for an error event. */
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
+  /**
+   * Why {@code json}, well-formed, does not bind to {@code target}, in the protocol's words: the
+   * JSON library's own message names its internals (and differs between the Jackson lines).
+   */
+  private String explain(String json, Class<?> target, String subject) {
+    String problem;
+    try {
+      problem = BindingDiagnosis.explain(binding.read(json, Object.class), target, subject);
+    } catch (JsonBindingException | RuntimeException e) {
+      problem = null;
     }
-    int end = message.indexOf('\n');
-    return Utf8.truncate(end < 0 ? message : message.substring(0, end), 200);
+    return problem != null ? problem : subject + ": a member does not have the type the protocol gives it";
   }
 
   private ProtocolException frameTooLarge() {
@@ -210,14 +232,13 @@ public final class EventCodec {
    * The failure for a syntactically valid frame the binding rejected: it names the event and keeps
    * the session when the envelope can still be read, else it is fatal.
    */
-  private ProtocolException unbindable(String frame, String detail) {
+  private ProtocolException unbindable(String frame, String message) {
     Envelope envelope;
     try {
       envelope = binding.read(frame, Envelope.class);
     } catch (JsonBindingException | RuntimeException e) {
       envelope = null;
     }
-    String message = "invalid event: " + detail;
     if (envelope == null) {
       return new ProtocolException(ErrorCode.INVALID_EVENT, message, true, null, -1);
     }
@@ -233,6 +254,6 @@ public final class EventCodec {
     long highest = connection ? 0 : EventValidator.MAX_SEQ;
     boolean readableSeq = seq >= lowest && seq <= highest;
     return new ProtocolException(
-        ErrorCode.INVALID_EVENT, type + ": " + message, !readableSeq, id, readableSeq ? seq : -1);
+        ErrorCode.INVALID_EVENT, message, !readableSeq, id, readableSeq ? seq : -1);
   }
 }

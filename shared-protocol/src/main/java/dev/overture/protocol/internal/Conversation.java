@@ -58,6 +58,8 @@ import java.util.Set;
  */
 public final class Conversation {
 
+  private static final String OPENING = "a connection starts with session.start or session.resume";
+
   private SessionPhase phase = SessionPhase.NEW;
   private ProtocolLimits limits;
   private List<Integer> offeredVersions;
@@ -154,11 +156,8 @@ public final class Conversation {
     if (event instanceof UnknownEvent) {
       return;
     }
-    if (phase == SessionPhase.NEW
-        && !(event instanceof SessionStart)
-        && !(event instanceof SessionResume)) {
-      throw ProtocolException.fatalAbout(
-          event, ErrorCode.OUT_OF_ORDER, "a connection starts with session.start or session.resume");
+    if (phase == SessionPhase.NEW) {
+      requireOpening(event);
     }
     if (event instanceof SessionStart) {
       sessionStart((SessionStart) event);
@@ -185,6 +184,34 @@ public final class Conversation {
       serverTurnEvent((TurnEvent) event);
     }
     pruneTurns();
+  }
+
+  /**
+   * Throws the fatal {@code out_of_order} unless {@code event} can open a connection: a {@code
+   * session.start} or {@code session.resume}. Without a session nothing else can be answered, and a
+   * connection left open without one could never start a session (sequence number 1 is taken).
+   */
+  public void requireOpening(Event event) throws ProtocolException {
+    if (!(event instanceof SessionStart) && !(event instanceof SessionResume)) {
+      throw ProtocolException.fatalAbout(event, ErrorCode.OUT_OF_ORDER, OPENING);
+    }
+  }
+
+  /**
+   * A rejected first frame of a connection, as the fatal error it is: a failure that would leave a
+   * session usable becomes the fatal {@code out_of_order} (naming the original problem), since no
+   * session exists for it to leave usable.
+   */
+  public static ProtocolException openingFailure(ProtocolException rejected) {
+    if (rejected.fatal()) {
+      return rejected;
+    }
+    return new ProtocolException(
+        ErrorCode.OUT_OF_ORDER,
+        OPENING + " (" + rejected.getMessage() + ")",
+        true,
+        rejected.inReplyTo(),
+        rejected.rejectedSeq().orElse(-1));
   }
 
   private void sessionStart(SessionStart start) throws ProtocolException {

@@ -24,6 +24,7 @@ public final class Endpoint<O extends Event, I extends Event> {
     I decode(EventCodec codec) throws ProtocolException;
   }
 
+  private final boolean acceptsConnections;
   private final Conversation conversation;
   private final OutboundStream<O> out;
   private EventCodec codec;
@@ -31,7 +32,12 @@ public final class Endpoint<O extends Event, I extends Event> {
   /** The peer's last consumed seq from a received {@code session.resume}, until answered. */
   private long peerResumePoint = -1;
 
-  public Endpoint(EventCodec codec) {
+  /**
+   * @param acceptsConnections whether this side receives the first frame of each connection (the
+   *     cloud), which must open the session
+   */
+  public Endpoint(EventCodec codec, boolean acceptsConnections) {
+    this.acceptsConnections = acceptsConnections;
     this.codec = codec;
     this.conversation = new Conversation(codec.limits());
     this.out = new OutboundStream<>(codec.limits().replayBufferEvents());
@@ -104,6 +110,8 @@ public final class Endpoint<O extends Event, I extends Event> {
    * number when it could be read; a fatal rejection closes the session.
    */
   public I receive(Decoding<I> decoding) throws ProtocolException {
+    // The first frame of a connection opens the session; if it cannot, the session is over.
+    boolean opening = acceptsConnections && conversation.phase() == SessionPhase.NEW;
     I event;
     try {
       event = decoding.decode(codec);
@@ -111,13 +119,16 @@ public final class Endpoint<O extends Event, I extends Event> {
       if (e.rejectedSeq().isPresent() && e.rejectedSeq().getAsLong() > 0) {
         consume(e.rejectedSeq().getAsLong(), e.inReplyTo());
       }
-      throw closeIfFatal(e);
+      throw closeIfFatal(opening ? Conversation.openingFailure(e) : e);
     }
     boolean numbered = event.seq() > 0;
     if (numbered) {
       consume(event.seq(), event.eventId());
     }
     try {
+      if (opening) {
+        conversation.requireOpening(event); // errors and unknown types too, which apply() lets by
+      }
       conversation.apply(event);
       resumeReplay(event);
     } catch (ProtocolException e) {

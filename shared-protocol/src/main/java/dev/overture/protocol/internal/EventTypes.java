@@ -40,9 +40,14 @@ public final class EventTypes {
     return SERVER.containsKey(type);
   }
 
+  /** The record of the known event {@code type} (of either direction), or null. */
+  public static Class<?> recordOf(String type) {
+    return CLIENT.containsKey(type) ? CLIENT.get(type) : SERVER.get(type);
+  }
+
   /** Whether {@code type} names a known event that carries sequence number 0. */
   public static boolean isConnectionType(String type) {
-    Class<?> record = CLIENT.containsKey(type) ? CLIENT.get(type) : SERVER.get(type);
+    Class<?> record = recordOf(type);
     return record != null && ConnectionEvent.class.isAssignableFrom(record);
   }
 

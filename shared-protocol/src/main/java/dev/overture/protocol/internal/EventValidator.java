@@ -90,7 +90,7 @@ public final class EventValidator {
     long seq = event.seq();
     String id = isId(event.eventId()) ? event.eventId() : null;
     if (event instanceof UnknownEvent && ((UnknownEvent) event).type() == null) {
-      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event has no type", true, id, -1);
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event.type: missing", true, id, -1);
     }
     if (event instanceof ConnectionEvent) {
       if (seq != 0) {

@@ -20,7 +20,7 @@ public final class CloudSession extends ProtocolSession<ServerEvent, ClientEvent
 
   /** A new session; the first frame to receive is {@code session.start} or {@code session.resume}. */
   public CloudSession(EventCodec codec) {
-    super(codec);
+    super(codec, true);
   }
 
   /**

@@ -16,7 +16,7 @@ public final class DeviceSession extends ProtocolSession<ClientEvent, ServerEven
 
   /** A new session; the first event to send is {@code session.start}. */
   public DeviceSession(EventCodec codec) {
-    super(codec);
+    super(codec, false);
   }
 
   /**

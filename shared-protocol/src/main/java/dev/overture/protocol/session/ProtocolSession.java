@@ -29,8 +29,9 @@ public abstract sealed class ProtocolSession<O extends Event, I extends Event>
 
   private final Endpoint<O, I> endpoint;
 
-  ProtocolSession(EventCodec codec) {
-    this.endpoint = new Endpoint<>(codec);
+  /** @param acceptsConnections whether this side receives each connection's first frame (the cloud) */
+  ProtocolSession(EventCodec codec, boolean acceptsConnections) {
+    this.endpoint = new Endpoint<>(codec, acceptsConnections);
   }
 
   /** Decodes a frame of the other side. */

@@ -46,6 +46,30 @@ class CloudSessionTest {
   }
 
   @Test
+  void aFirstFrameBrokenInItsFieldsIsAFatalOutOfOrder() throws Exception {
+    // Written past the codec's checks: an input.final without its text, as a careless client sends.
+    String frame = codec.binding().write(new dev.overture.protocol.InputFinal("c-1", 1, "t1", null));
+    ProtocolException e = assertThrows(ProtocolException.class, () -> cloud.receive(frame));
+    assertEquals(ErrorCode.OUT_OF_ORDER, e.code(), e.getMessage());
+    assertTrue(e.fatal());
+    assertEquals(SessionPhase.CLOSED, cloud.phase());
+  }
+
+  @Test
+  void aFirstFrameOfAnUnknownTypeIsAFatalOutOfOrder() throws Exception {
+    String frame = codec.binding().write(new dev.overture.protocol.UnknownEvent("future.event", "c-1", 1));
+    ProtocolException e = assertThrows(ProtocolException.class, () -> cloud.receive(frame));
+    assertEquals(ErrorCode.OUT_OF_ORDER, e.code());
+    assertTrue(e.fatal());
+  }
+
+  @Test
+  void aFirstFrameThatIsAnErrorEventIsAFatalOutOfOrder() {
+    assertTrue(rejected(ErrorCode.OUT_OF_ORDER, error(false)).fatal());
+    assertEquals(SessionPhase.CLOSED, cloud.phase());
+  }
+
+  @Test
   void unsupportedVersionIsFatal() {
     ClientEvent start =
         new dev.overture.protocol.SessionStart(

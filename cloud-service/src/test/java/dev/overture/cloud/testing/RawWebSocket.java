@@ -10,16 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A WebSocket client written by hand on a plain socket that never answers the server's pings: a
- * device that died without closing its connection.
+ * A WebSocket client written by hand on a plain socket, for what a well-behaved client cannot do:
+ * it never answers the server's pings (a device that died without closing its connection), and it
+ * sends raw frames of any size, fragmented messages, bytes that are not UTF-8, or half a frame.
  */
-public final class SilentWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
+
+  /** Opcodes of {@link #sendFrame}. */
+  public static final int CONTINUATION = 0, TEXT = 1;
+
+  private static final byte[] MASK = {1, 2, 3, 4};
 
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  public SilentWebSocket(int port, String apiKey) throws IOException {
+  public RawWebSocket(int port, String apiKey) throws IOException {
     socket = new Socket("localhost", port);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
@@ -36,23 +42,63 @@ public final class SilentWebSocket implements AutoCloseable {
 
   /** Sends one text frame, masked as a client must. */
   public void send(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
-    if (payload.length < 126) {
-      frame.write(0x80 | payload.length);
-    } else {
-      frame.write(0x80 | 126);
-      frame.write(payload.length >> 8);
-      frame.write(payload.length & 0xff);
+    sendFrame(TEXT, true, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends text frames in one write, so that they arrive together: a flood. */
+  public void sendAll(List<String> texts) throws IOException {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (String text : texts) {
+      byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+      frames.writeBytes(header(TEXT, true, payload.length));
+      frames.writeBytes(masked(payload));
     }
-    byte[] mask = {1, 2, 3, 4};
-    frame.write(mask);
-    for (int i = 0; i < payload.length; i++) {
-      frame.write(payload[i] ^ mask[i % 4]);
-    }
-    out.write(frame.toByteArray());
+    out.write(frames.toByteArray());
     out.flush();
+  }
+
+  /** Sends one frame: {@code opcode}, final or not, with {@code payload} as it is. */
+  public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    out.write(header(opcode, fin, payload.length));
+    out.write(masked(payload));
+    out.flush();
+  }
+
+  /**
+   * Sends a frame header announcing {@code declaredLength} bytes, then only {@code sent} of them,
+   * and stops: a client that went half-open in the middle of a frame.
+   */
+  public void sendPartialFrame(long declaredLength, int sent) throws IOException {
+    out.write(header(TEXT, true, declaredLength));
+    out.write(masked(new byte[sent]));
+    out.flush();
+  }
+
+  private static byte[] header(int opcode, boolean fin, long length) {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    header.write((fin ? 0x80 : 0) | opcode);
+    if (length < 126) {
+      header.write(0x80 | (int) length);
+    } else if (length < 65536) {
+      header.write(0x80 | 126);
+      header.write((int) (length >> 8));
+      header.write((int) (length & 0xff));
+    } else {
+      header.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        header.write((int) (length >> shift) & 0xff);
+      }
+    }
+    header.writeBytes(MASK);
+    return header.toByteArray();
+  }
+
+  private static byte[] masked(byte[] payload) {
+    byte[] masked = new byte[payload.length];
+    for (int i = 0; i < payload.length; i++) {
+      masked[i] = (byte) (payload[i] ^ MASK[i % 4]);
+    }
+    return masked;
   }
 
   /**

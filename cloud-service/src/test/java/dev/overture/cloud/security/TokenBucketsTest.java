@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class KeyRateLimiterTest {
+class TokenBucketsTest {
 
   private static final long SECOND = 1_000_000_000L;
 
   @Test
   void aBurstIsAllowedAtOnceAndNoMore() {
-    KeyRateLimiter limiter = new KeyRateLimiter(10, 3);
+    TokenBuckets limiter = new TokenBuckets(10, 3, 100);
     assertThat(limiter.tryAcquire("k", 0)).isTrue();
     assertThat(limiter.tryAcquire("k", 0)).isTrue();
     assertThat(limiter.tryAcquire("k", 0)).isTrue();
@@ -19,7 +19,7 @@ class KeyRateLimiterTest {
 
   @Test
   void tokensComeBackAtTheConfiguredRate() {
-    KeyRateLimiter limiter = new KeyRateLimiter(10, 1);
+    TokenBuckets limiter = new TokenBuckets(10, 1, 100);
     assertThat(limiter.tryAcquire("k", 0)).isTrue();
     assertThat(limiter.tryAcquire("k", SECOND / 20)).isFalse();
     assertThat(limiter.tryAcquire("k", SECOND / 10)).isTrue();
@@ -27,7 +27,7 @@ class KeyRateLimiterTest {
 
   @Test
   void eachKeyHasItsOwnBucket() {
-    KeyRateLimiter limiter = new KeyRateLimiter(1, 1);
+    TokenBuckets limiter = new TokenBuckets(1, 1, 100);
     assertThat(limiter.tryAcquire("a", 0)).isTrue();
     assertThat(limiter.tryAcquire("b", 0)).isTrue();
     assertThat(limiter.tryAcquire("a", 0)).isFalse();
@@ -35,8 +35,26 @@ class KeyRateLimiterTest {
 
   @Test
   void retryAfterIsTheWaitForTheNextToken() {
-    KeyRateLimiter limiter = new KeyRateLimiter(0.25, 1);
+    TokenBuckets limiter = new TokenBuckets(0.25, 1, 100);
     limiter.tryAcquire("k", 0);
     assertThat(limiter.retryAfterSeconds("k")).isEqualTo(4);
+  }
+
+  @Test
+  void aFullTableDropsBucketsThatHaveRefilled() {
+    TokenBuckets limiter = new TokenBuckets(1, 1, 2);
+    limiter.tryAcquire("a", 0);
+    limiter.tryAcquire("b", 0);
+    assertThat(limiter.tryAcquire("c", 2 * SECOND)).isTrue(); // a and b refilled: dropped for c
+    assertThat(limiter.size()).isEqualTo(1);
+  }
+
+  @Test
+  void newcomersToAFullTableShareOneOverflowBucket() {
+    TokenBuckets limiter = new TokenBuckets(1, 1, 2);
+    limiter.tryAcquire("a", 0);
+    limiter.tryAcquire("b", 0);
+    assertThat(limiter.tryAcquire("c", 0)).isTrue();
+    assertThat(limiter.tryAcquire("d", 0)).isFalse(); // c took the overflow bucket's token
   }
 }
