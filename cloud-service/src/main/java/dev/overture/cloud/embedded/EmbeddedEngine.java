@@ -3,13 +3,21 @@ package dev.overture.cloud.embedded;
 import dev.overture.cloud.engine.ContinuationEngine;
 import dev.overture.cloud.engine.ConversationContext;
 import dev.overture.cloud.engine.EngineConversation;
+import dev.overture.lm.ExpertSource;
+import dev.overture.lm.InferenceSession;
 import dev.overture.lm.LanguageModel;
 import dev.overture.lm.LoadOptions;
 import dev.overture.lm.Sampler;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.kernel.KernelSelection;
+import dev.overture.lm.offload.DirectExpertSource;
+import dev.overture.lm.offload.ExpertCache;
+import dev.overture.lm.offload.OffloadStats;
+import dev.overture.lm.offload.RoutingChoice;
+import dev.overture.lm.offload.SwitchCounter;
 import dev.overture.lm.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +49,10 @@ public final class EmbeddedEngine implements ContinuationEngine {
   private final ExecutorService threads;
   private final Function<LoadedModel, TokenPicker> pickers;
   private volatile LoadedModel loaded;
+  /** The offloading cache, or null when every expert is resident. */
+  private volatile ExpertCache experts;
+  private volatile DirectExpertSource directSource;
+  private final SwitchCounter switches = new SwitchCounter();
   private volatile Throwable loadFailure;
   private volatile boolean closed;
 
@@ -87,13 +99,26 @@ public final class EmbeddedEngine implements ContinuationEngine {
                 + properties.modelPath().toAbsolutePath()
                 + " (set overture.embedded.model-path)");
       }
-      LanguageModel model = LanguageModel.load(properties.modelPath(), LoadOptions.defaults());
+      EmbeddedProperties.Offload offload = properties.offload();
+      LoadOptions defaults = LoadOptions.defaults();
+      LanguageModel model = LanguageModel.load(properties.modelPath(),
+          offload.active() ? defaults.withExperts(mapped -> offloadCache(mapped, defaults)) : defaults);
+      RoutingChoice routing = offload.routingChoice();
+      ExpertCache cache = experts;
       Tokenizer tokenizer = model.tokenizer();
       ChatFormat format = ChatFormat.fromGguf(model.file().metadata(), tokenizer);
       int contextLength = Math.min(properties.contextLength(), model.config().contextLength());
       KvCachePool caches =
           new KvCachePool(
-              () -> model.newSession(properties.sessionOptions()), properties.maxSessions());
+              () -> {
+                InferenceSession session = model.newSession(properties.sessionOptions());
+                if (model.config().isMoe()) {
+                  session.setExpertRouter(routing.newRouter(cache));
+                  session.setRoutingObserver(switches.observer());
+                }
+                return session;
+              },
+              properties.maxSessions());
       PromptRenderer prompts =
           new PromptRenderer(format, tokenizer, contextLength, properties.systemPrompt());
       LoadedModel ready =
@@ -115,6 +140,39 @@ public final class EmbeddedEngine implements ContinuationEngine {
       loadFailure = e;
       log.error("engine embedded: cannot load the model: {}", e.getMessage());
     }
+  }
+
+  /** The expert cache of {@code overture.embedded.offload}, over the file mapping or direct reads. */
+  private ExpertCache offloadCache(ExpertSource mapped, LoadOptions options) {
+    EmbeddedProperties.Offload offload = properties.offload();
+    ExpertSource source = mapped;
+    if (offload.directIo()) {
+      try {
+        DirectExpertSource direct = DirectExpertSource.open(properties.modelPath(), options.kernels().q8Layout());
+        log.info("engine embedded: experts are read with {}", direct.direct() ? "direct I/O" : "ordinary reads (the file system refuses direct I/O)");
+        directSource = direct;
+        source = direct;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    ExpertCache cache = ExpertCache.of(source, offload.budget(), offload.allocationPolicy(), offload.replacementPolicy(), offload.linkModel(),
+        offload.prefetch());
+    log.info("engine embedded: offloading experts: {} resident ({} per layer), {}, prefetch {}, routing {}, link {}", offload.budget(),
+        java.util.Arrays.toString(cache.residentCapacities()), offload.replacementPolicy(), offload.prefetch(), offload.routingChoice(), offload.link());
+    experts = cache;
+    return cache;
+  }
+
+  /** The offloading cache's counters, or null when every expert is resident. */
+  public OffloadStats offloadStats() {
+    ExpertCache cache = experts;
+    return cache == null ? null : cache.stats();
+  }
+
+  /** The share of token steps at which a MoE layer's expert set changed, or NaN. */
+  public double expertSwitchRate() {
+    return switches.rate();
   }
 
   @Override
@@ -195,6 +253,18 @@ public final class EmbeddedEngine implements ContinuationEngine {
     }
     closed = true;
     threads.shutdownNow();
+    ExpertCache cache = experts;
+    if (cache != null) {
+      cache.close();
+    }
+    DirectExpertSource direct = directSource;
+    if (direct != null) {
+      try {
+        direct.close();
+      } catch (IOException e) {
+        log.debug("closing the expert file: {}", e.getMessage());
+      }
+    }
     try {
       threads.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -1,5 +1,10 @@
 package dev.overture.cloud.embedded;
 
+import dev.overture.lm.offload.ExpertBudget;
+import dev.overture.lm.offload.LayerAllocation;
+import dev.overture.lm.offload.LinkModel;
+import dev.overture.lm.offload.ReplacementPolicy;
+import dev.overture.lm.offload.RoutingChoice;
 import dev.overture.lm.SamplingConfig;
 import dev.overture.lm.SessionOptions;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     when another needs one, and re-prefills when it comes back
  * @param systemPrompt an optional system message put before every conversation
  * @param sampling how tokens are picked
+ * @param offload which experts stay resident, and how the rest is loaded and routed
  */
 @ConfigurationProperties("overture.embedded")
 public record EmbeddedProperties(
@@ -33,7 +39,8 @@ public record EmbeddedProperties(
     @DefaultValue("32") int batchSize,
     @DefaultValue("32") int maxSessions,
     @DefaultValue("") String systemPrompt,
-    @DefaultValue Sampling sampling) {
+    @DefaultValue Sampling sampling,
+    @DefaultValue Offload offload) {
 
   public EmbeddedProperties {
     if (threads < 0 || threadsPerSession < 1 || maxSessions < 1) {
@@ -51,6 +58,86 @@ public record EmbeddedProperties(
   /** The options every KV cache is created with. */
   public SessionOptions sessionOptions() {
     return new SessionOptions(contextLength, batchSize, threadsPerSession);
+  }
+
+  /**
+   * Expert offloading ({@code overture.embedded.offload.*}, docs/offloading.md); the defaults keep
+   * every expert resident and route exactly.
+   *
+   * @param residentExperts the budget: {@code 25%}, {@code 2/layer}, {@code 24} or {@code 64MiB}
+   * @param allocation {@code uniform} or {@code shallow-first}
+   * @param replacement {@code lru} or {@code lfu}
+   * @param prefetch load each next layer's predicted experts in the background
+   * @param routing {@code exact}, {@code cache-aware}, {@code cache-aware-mass}, {@code sticky} or
+   *     {@code adaptive}
+   * @param routingParameter the policy's parameter (0 for its default)
+   * @param directIo read experts with direct I/O, past the page cache, where the file system allows
+   * @param link an emulated link for loads: {@code none}, {@code nvme}, {@code ufs}, {@code pcie}
+   */
+  public record Offload(
+      @DefaultValue("100%") String residentExperts,
+      @DefaultValue("uniform") String allocation,
+      @DefaultValue("lru") String replacement,
+      @DefaultValue("false") boolean prefetch,
+      @DefaultValue("exact") String routing,
+      @DefaultValue("0") double routingParameter,
+      @DefaultValue("false") boolean directIo,
+      @DefaultValue("none") String link) {
+
+    public Offload {
+      // Fields are assigned after this block, so the checks take the parameters.
+      ExpertBudget.parse(residentExperts);
+      allocationPolicy(allocation);
+      replacementPolicy(replacement);
+      RoutingChoice.of(routing, routingParameter);
+      LinkModel.parse(link);
+    }
+
+    /** Every expert resident, exact routing: no offloading. */
+    public static Offload none() {
+      return new Offload("100%", "uniform", "lru", false, "exact", 0, false, "none");
+    }
+
+    /** Whether any expert is loaded on demand (a budget below all experts, or a changed backing store). */
+    public boolean active() {
+      return !(budget().kind() == ExpertBudget.Kind.SHARE && budget().value() >= 1) || prefetch || directIo || !"none".equals(link);
+    }
+
+    public ExpertBudget budget() {
+      return ExpertBudget.parse(residentExperts);
+    }
+
+    public LayerAllocation allocationPolicy() {
+      return allocationPolicy(allocation);
+    }
+
+    private static LayerAllocation allocationPolicy(String allocation) {
+      return switch (allocation.toLowerCase(java.util.Locale.ROOT)) {
+        case "uniform" -> LayerAllocation.UNIFORM;
+        case "shallow-first" -> LayerAllocation.SHALLOW_FIRST;
+        default -> throw new IllegalArgumentException("overture.embedded.offload.allocation must be uniform or shallow-first, got '" + allocation + "'");
+      };
+    }
+
+    public ReplacementPolicy replacementPolicy() {
+      return replacementPolicy(replacement);
+    }
+
+    private static ReplacementPolicy replacementPolicy(String replacement) {
+      return switch (replacement.toLowerCase(java.util.Locale.ROOT)) {
+        case "lru" -> ReplacementPolicy.LRU;
+        case "lfu" -> ReplacementPolicy.LFU;
+        default -> throw new IllegalArgumentException("overture.embedded.offload.replacement must be lru or lfu, got '" + replacement + "'");
+      };
+    }
+
+    public RoutingChoice routingChoice() {
+      return RoutingChoice.of(routing, routingParameter);
+    }
+
+    public LinkModel linkModel() {
+      return LinkModel.parse(link);
+    }
   }
 
   /**

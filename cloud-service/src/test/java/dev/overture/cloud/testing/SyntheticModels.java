@@ -43,6 +43,6 @@ public final class SyntheticModels {
   public static EmbeddedProperties greedy(Path model, int maxSessions) {
     return new EmbeddedProperties(
         model, "", 2, 1, 256, 32, maxSessions, "",
-        new EmbeddedProperties.Sampling(0f, 0, 1f, 0f, 1f, 0, 1L));
+        new EmbeddedProperties.Sampling(0f, 0, 1f, 0f, 1f, 0, 1L), EmbeddedProperties.Offload.none());
   }
 }

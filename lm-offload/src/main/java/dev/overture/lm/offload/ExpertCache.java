@@ -211,6 +211,15 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     return loaded;
   }
 
+  /** The most experts each layer keeps. */
+  public int[] residentCapacities() {
+    int[] capacities = new int[sets.length];
+    for (int l = 0; l < sets.length; l++) {
+      capacities[l] = sets[l].capacity();
+    }
+    return capacities;
+  }
+
   /** Resident experts per layer now. */
   public int[] residentCounts() {
     int[] counts = new int[sets.length];
