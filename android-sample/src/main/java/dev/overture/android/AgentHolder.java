@@ -92,6 +92,11 @@ final class AgentHolder implements AutoCloseable {
     return agent == null ? null : built;
   }
 
+  /** The conversation's history (carried over to the next agent on a rebuild). */
+  List<HistoryItem> history() {
+    return conversation == null ? history : conversation.history();
+  }
+
   /** Main thread, session idle. */
   private void rebuild() {
     if (closed || wanted.equals(built) && agent != null) {
@@ -99,9 +104,7 @@ final class AgentHolder implements AutoCloseable {
     }
     Plan plan = wanted;
     OvertureAgent old = agent;
-    if (conversation != null) {
-      history = conversation.history();
-    }
+    history = history();
     agent = null;
     conversation = null;
     building = true;

@@ -87,10 +87,11 @@ final class SpeechQueue implements TtsEngine.Events {
     feed();
   }
 
-  /** Silence now and forget every word (a barge-in). */
+  /** Silence now and forget every word (a barge-in); a hold ends with it. */
   void clear() {
     interrupt();
     queued.clear();
+    held = false;
   }
 
   /** The next words belong to a new reply: progress counts from zero again. */
