@@ -117,12 +117,19 @@ aapt package -f -M "$APK_WORK/AndroidManifest.xml" -I "$ANDROID_JAR" -A "$APK_WO
 zipalign -f -p 4 "$unaligned" "$APK_WORK/aligned.apk"
 
 # ---- Sign with the standard debug key (shared with Gradle builds, so that either APK installs over the other). ----
+# Where HOME is not writable (some CI sandboxes) the key lives in target/ instead.
 keystore="${DEBUG_KEYSTORE:-$HOME/.android/debug.keystore}"
+if [ -z "${DEBUG_KEYSTORE:-}" ] && ! mkdir -p "$HOME/.android" 2>/dev/null; then
+  keystore="$APK_WORK/debug.keystore"
+fi
 if [ ! -f "$keystore" ]; then
   log "creating the debug keystore $keystore"
   mkdir -p "$(dirname "$keystore")"
-  keytool -genkeypair -keystore "$keystore" -storetype PKCS12 -storepass android -keypass android -alias androiddebugkey \
+  fresh="$keystore.$$.tmp"
+  keytool -genkeypair -keystore "$fresh" -storetype PKCS12 -storepass android -keypass android -alias androiddebugkey \
     -keyalg RSA -keysize 2048 -validity 10000 -dname "CN=Android Debug,O=Android,C=US" >/dev/null 2>&1
+  mv -n "$fresh" "$keystore"   # a build running beside this one may have made it first: keep that one
+  rm -f "$fresh"
 fi
 apksigner sign --ks "$keystore" --ks-pass pass:android --key-pass pass:android --ks-key-alias androiddebugkey \
   --out "$APK_OUT" "$APK_WORK/aligned.apk"
