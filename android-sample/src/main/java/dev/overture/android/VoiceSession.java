@@ -127,8 +127,14 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
   // ---- Push-to-talk. ----
 
   void pressed() {
-    if (dialogue == null || listening) {
+    if (dialogue == null) {
       return;
+    }
+    if (listening) {
+      // The recognizer never answered the last utterance: drop it rather than leave the button stuck.
+      listening = false;
+      recognizer.cancel();
+      nothingSaid();
     }
     listening = true;
     utteranceOpenedTurn = false;

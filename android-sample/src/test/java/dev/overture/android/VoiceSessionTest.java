@@ -60,6 +60,16 @@ class VoiceSessionTest {
   }
 
   @Test
+  void pressingAgainBeforeAResultAbandonsTheUnansweredUtterance() {
+    session.pressed();
+    session.released();
+
+    session.pressed();
+
+    assertEquals(List.of("start", "stop", "cancel", "start"), recognizer.calls);
+  }
+
+  @Test
   void partialResultsGoToTheAgent() {
     session.pressed();
 
