@@ -144,7 +144,7 @@ final class AgentHolder implements AutoCloseable {
     agent = next;
     built = plan;
     conversation = next.newConversation(session, history);
-    session.attach(new AgentDialogue(conversation));
+    session.attach(Dialogue.of(conversation));
     listener.ready(plan.mode());
     if (!Objects.equals(wanted, built)) {
       session.whenIdle(this::rebuild); // the settings changed again while the model loaded

@@ -1,24 +1,31 @@
 package dev.overture.android;
 
+import dev.overture.device.Conversation;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
 /**
- * The calls the app makes on the agent's {@link dev.overture.device.Conversation}; an interface so that tests can
- * record them ({@code Conversation} is final). {@link AgentDialogue} is the real one.
+ * The calls the app makes on the agent's {@link Conversation}, as functions: {@code Conversation} is final, and
+ * tests record these instead ({@link #of} binds them to a real conversation). Every call returns at once; the
+ * agent works on its own thread.
+ *
+ * @param partialTranscript the recognizer's current hypothesis of the utterance
+ * @param finalTranscript what the user said: the reply starts
+ * @param playbackProgress the user has heard this many words of the current reply
+ * @param cancel barge-in: the reply stops where the user stopped hearing it
+ * @param pause hold the reply: maybe the user is starting to speak
+ * @param resume it was not speech: the reply goes on
  */
-interface Dialogue {
+record Dialogue(
+    Consumer<String> partialTranscript,
+    Consumer<String> finalTranscript,
+    IntConsumer playbackProgress,
+    Runnable cancel,
+    Runnable pause,
+    Runnable resume) {
 
-  void partialTranscript(String text);
-
-  void finalTranscript(String text);
-
-  /** The user has heard {@code wordsHeard} words of the current reply. */
-  void playbackProgress(int wordsHeard);
-
-  /** Barge-in: the reply stops where the user stopped hearing it. */
-  void cancel();
-
-  /** Hold the reply: maybe the user is starting to speak. */
-  void pause();
-
-  /** It was not speech: the reply goes on. */
-  void resume();
+  static Dialogue of(Conversation conversation) {
+    return new Dialogue(conversation::partialTranscript, conversation::finalTranscript, conversation::playbackProgress,
+        conversation::cancel, conversation::pause, conversation::resume);
+  }
 }

@@ -64,7 +64,7 @@ final class SpeechQueue implements TtsEngine.Events {
       List<ReplyWord> kept = playing.unstarted(i -> i < index);
       interrupt();
       requeueFirst(kept);
-      feed();
+      next();
     } else {
       playing.limit = Math.min(playing.limit, index);
     }

@@ -12,10 +12,10 @@ import dev.overture.device.TurnResult;
  * <ul>
  *   <li>Push-to-talk while the assistant is silent starts listening; partial results go to the agent as they come
  *       (so that it prefills and drafts the opener while the user speaks), the final result ends the user's turn.
- *   <li>Push-to-talk while a reply is playing or coming holds it at once ({@link Dialogue#pause}): the user may be
+ *   <li>Push-to-talk while a reply is playing or coming holds it at once ({@link Dialogue#pause()}): the user may be
  *       about to speak, or may have touched the button by mistake. Recognized speech confirms a barge-in (speech
- *       stops, {@link Dialogue#cancel}: the history keeps only the words heard); no speech was a false
- *       interruption and the reply goes on ({@link Dialogue#resume}).
+ *       stops, {@link Dialogue#cancel()}: the history keeps only the words heard); no speech was a false
+ *       interruption and the reply goes on ({@link Dialogue#resume()}).
  *   <li>Audio focus is requested while listening or speaking and given back when idle; a transient loss (a call, a
  *       navigation prompt) holds the reply until focus returns, a permanent loss ends it as a barge-in does.
  * </ul>
@@ -68,7 +68,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
       @Override
       public void wordsHeard(int words) {
         if (dialogue != null) {
-          dialogue.playbackProgress(words);
+          dialogue.playbackProgress().accept(words);
         }
       }
 
@@ -119,7 +119,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
     return !listening && !speech.speaking() && turnsDone == turnsOpened;
   }
 
-  /** The last problem worth showing (the agent's notices, recognizer failures); empty when none. */
+  /** The last problem worth showing since push-to-talk was last pressed (agent notices, recognizer failures). */
   String notice() {
     return notice;
   }
@@ -138,6 +138,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
     }
     listening = true;
     utteranceOpenedTurn = false;
+    notice = ""; // a new utterance: older problems are no longer news
     focus.request();
     if (replyActive()) {
       setHeld(true, heldByFocus);
@@ -160,7 +161,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
       return;
     }
     userSpeaks();
-    dialogue.partialTranscript(text);
+    dialogue.partialTranscript().accept(text);
   }
 
   @Override
@@ -176,7 +177,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
     userSpeaks();
     utteranceOpenedTurn = false;
     transcript.userSaid(turnsOpened, text);
-    dialogue.finalTranscript(text);
+    dialogue.finalTranscript().accept(text);
     listener.changed();
   }
 
@@ -295,7 +296,7 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
     heldByUser = false;
     heldByFocus = false;
     speech.clear();
-    dialogue.cancel();
+    dialogue.cancel().run();
     discardThrough = turnsOpened;
   }
 
@@ -307,10 +308,10 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
     boolean after = heldByUser || heldByFocus;
     if (!before && after) {
       speech.hold();
-      dialogue.pause();
+      dialogue.pause().run();
     } else if (before && !after) {
       speech.release();
-      dialogue.resume();
+      dialogue.resume().run();
     }
   }
 

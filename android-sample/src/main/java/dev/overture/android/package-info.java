@@ -2,7 +2,7 @@
  * A push-to-talk voice assistant for Android built on the device agent: the app developers' reference for
  * integrating {@code dev.overture.device} (docs/android.md).
  *
- * <p>Two layers. The glue is plain Java with no {@code android.*} import, driven through small interfaces
+ * <p>Two layers. The glue is plain Java with no {@code android.*} import, driven through small seams
  * ({@link dev.overture.android.Recognizer}, {@link dev.overture.android.TtsEngine}, {@link
  * dev.overture.android.AudioFocus}, {@link dev.overture.android.Dialogue}) so that JVM tests drive it with fakes:
  * {@link dev.overture.android.VoiceSession} (push-to-talk, barge-in, false interruptions, audio focus), {@link

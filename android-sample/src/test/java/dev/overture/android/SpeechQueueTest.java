@@ -5,6 +5,7 @@ import static dev.overture.android.Replies.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.overture.device.ReplyWord;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,25 @@ class SpeechQueueTest {
     queue.rangeStarted(tts.lastId(), 0);
   }
 
+  private void add(ReplyWord... words) {
+    for (ReplyWord word : words) {
+      queue.add(word);
+    }
+  }
+
+  /** After "A", {@code words} become utterance w2, handed to the engine and not started yet. */
+  private void secondUtterance(ReplyWord... words) {
+    firstWordOnARangeEngine();
+    add(words);
+    queue.finished("w1");
+  }
+
+  /** Utterance w2 is " violin plays", and "violin" is sounding. */
+  private void violinSounding() {
+    secondUtterance(device(" violin", 1), device(" plays", 2));
+    queue.rangeStarted("w2", 1);
+  }
+
   @Test
   void firstWordIsSpokenAtOnce() {
     queue.add(device("A", 0));
@@ -41,21 +61,14 @@ class SpeechQueueTest {
 
   @Test
   void wordsArrivingWhileTheEngineSpeaksBecomeTheNextUtterance() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(cloud(" is", 2));
-
-    queue.finished("w1");
+    secondUtterance(device(" violin", 1), cloud(" is", 2));
 
     assertEquals(List.of("w1=A", "w2= violin is"), tts.spoken);
   }
 
   @Test
   void rangeStartReportsTheWordsHeard() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(cloud(" is", 2));
-    queue.finished("w1");
+    secondUtterance(device(" violin", 1), cloud(" is", 2));
 
     queue.rangeStarted("w2", " violin".length() + 1); // "is"
 
@@ -64,9 +77,7 @@ class SpeechQueueTest {
 
   @Test
   void engineWithoutRangesGetsOneWordPerUtterance() {
-    queue.add(device("A", 0));
-    queue.add(device(" violin", 1));
-    queue.add(cloud(" is", 2));
+    add(device("A", 0), device(" violin", 1), cloud(" is", 2));
 
     queue.finished("w1");
 
@@ -84,10 +95,7 @@ class SpeechQueueTest {
 
   @Test
   void endOfAnUtteranceReportsAllItsWordsHeard() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(cloud(" is", 2));
-    queue.finished("w1");
+    secondUtterance(device(" violin", 1), cloud(" is", 2));
 
     queue.finished("w2");
 
@@ -96,9 +104,7 @@ class SpeechQueueTest {
 
   @Test
   void rewindDropsQueuedWords() {
-    queue.add(device("A", 0));
-    queue.add(device(" violin", 1));
-    queue.add(device(" plays", 2));
+    add(device("A", 0), device(" violin", 1), device(" plays", 2));
 
     queue.dropFrom(1);
     queue.finished("w1");
@@ -108,11 +114,7 @@ class SpeechQueueTest {
 
   @Test
   void rewindLetsTheSoundingWordFinishAndStopsBeforeTheFirstDroppedOne() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(device(" plays", 2));
-    queue.finished("w1");
-    queue.rangeStarted("w2", 1); // "violin" sounds
+    violinSounding();
 
     queue.dropFrom(2);
     int stopsBeforeBoundary = tts.stops;
@@ -123,11 +125,7 @@ class SpeechQueueTest {
 
   @Test
   void rewindCutDoesNotCountTheDroppedWordAsHeard() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(device(" plays", 2));
-    queue.finished("w1");
-    queue.rangeStarted("w2", 1);
+    violinSounding();
     queue.dropFrom(2);
 
     queue.rangeStarted("w2", " violin".length() + 1);
@@ -137,14 +135,20 @@ class SpeechQueueTest {
 
   @Test
   void rewindOfAnUtteranceNotStartedSpeaksItAgainWithoutTheDroppedWords() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(device(" plays", 2));
-    queue.finished("w1"); // w2 = " violin plays", not started
+    secondUtterance(device(" violin", 1), device(" plays", 2));
 
     queue.dropFrom(2);
 
     assertEquals(List.of("w1=A", "w2= violin plays", "w3= violin"), tts.spoken);
+  }
+
+  @Test
+  void rewindOfEveryWordNotStartedEndsInSilence() {
+    secondUtterance(device(" violin", 1), device(" plays", 2));
+
+    queue.dropFrom(1);
+
+    assertEquals(1, silences);
   }
 
   @Test
@@ -158,11 +162,7 @@ class SpeechQueueTest {
 
   @Test
   void releaseSpeaksTheWordsNotStartedBeforeTheHold() {
-    firstWordOnARangeEngine();
-    queue.add(device(" violin", 1));
-    queue.add(device(" plays", 2));
-    queue.finished("w1");
-    queue.rangeStarted("w2", 1); // "violin" heard
+    violinSounding();
     queue.hold();
 
     queue.release();
@@ -213,8 +213,7 @@ class SpeechQueueTest {
 
   @Test
   void newTurnCountsProgressFromZero() {
-    queue.add(device("A", 0));
-    queue.add(device(" violin", 1));
+    add(device("A", 0), device(" violin", 1));
     queue.finished("w1");
     queue.finished("w2");
 
@@ -227,8 +226,7 @@ class SpeechQueueTest {
 
   @Test
   void clearForgetsEveryWord() {
-    queue.add(device("A", 0));
-    queue.add(device(" violin", 1));
+    add(device("A", 0), device(" violin", 1));
 
     queue.clear();
 

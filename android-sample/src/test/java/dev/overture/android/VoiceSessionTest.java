@@ -23,7 +23,7 @@ class VoiceSessionTest {
   final VoiceSession session = new VoiceSession(tts, recognizer, focus, transcript, () -> changes++);
 
   VoiceSessionTest() {
-    session.attach(dialogue);
+    session.attach(dialogue.dialogue());
   }
 
   /** A whole user utterance: press, one partial, release, final result. */
