@@ -1,0 +1,433 @@
+package dev.overture.device;
+
+import static dev.overture.device.Agents.ask;
+import static dev.overture.device.Agents.await;
+import static dev.overture.device.Agents.say;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.overture.protocol.CancelReason;
+import dev.overture.protocol.ContextHistory;
+import dev.overture.protocol.DoneStatus;
+import dev.overture.protocol.ErrorCode;
+import dev.overture.protocol.HistoryItem;
+import dev.overture.protocol.OpenerRewindAck;
+import dev.overture.protocol.OpenerWord;
+import dev.overture.protocol.PlaybackProgress;
+import dev.overture.protocol.Role;
+import dev.overture.protocol.TurnCancel;
+import dev.overture.protocol.TurnTruncate;
+import dev.overture.protocol.Words;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A conversation in split mode against a scripted cloud on the WebSocket: the verdicts, the
+ * continuation, the deadline, barge-in and pause. Each test checks the order of the callbacks,
+ * that the words delivered splice into the reply, and that both sides end with the same history.
+ */
+final class ConversationTest {
+
+  private static final String QUESTION = "What is a violin?";
+
+  @RegisterExtension final StubCloud cloud = new StubCloud();
+  @RegisterExtension final Agents agents = new Agents();
+  private final RecordingListener listener = new RecordingListener();
+
+  @Test
+  void cloudContinuesAnAcceptedOpener() throws Exception {
+    cloud.onTurn(turn -> turn.answer(" is a string", " instrument."));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals("device cloud done(COMPLETED)", listener.trace());
+    StubCloud.CloudTurn turn = cloud.turns().get(0);
+    assertEquals(turn.awaitCommit().text() + " is a string instrument.", result.reply());
+    assertEquals(turn.reply(), result.reply());
+    assertEquals(TurnStatus.COMPLETED, result.status());
+    assertEquals(Verdict.ACCEPT, result.metrics().verdict());
+    assertEquals("websocket", result.metrics().transport());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void openerWordsReachTheCloudOnceEachInOrder() throws Exception {
+    cloud.onTurn(turn -> turn.answer(" is a string instrument."));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    List<String> sent = new ArrayList<>();
+    for (OpenerWord word : cloud.received(OpenerWord.class)) {
+      assertEquals(sent.size(), word.index());
+      sent.add(word.text());
+    }
+    assertEquals(result.metrics().openerWords(), sent.size());
+    assertEquals(String.join("", sent), cloud.turns().get(0).awaitCommit().text());
+  }
+
+  @Test
+  void continuationStartingWithPunctuationJoinsTheLastOpenerWord() throws Exception {
+    cloud.onTurn(turn -> turn.answer(", especially", " at night."));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    String opener = cloud.turns().get(0).awaitCommit().text();
+    assertEquals(opener + ", especially at night.", result.reply());
+    ReplyWord comma = listener.words(0).get(result.metrics().openerWords());
+    assertEquals(",", comma.text());
+    assertEquals(WordSource.CLOUD, comma.source());
+    assertEquals(result.metrics().openerWords() - 1, comma.index(), "the comma belongs to the last opener word");
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void rewindBeforeAnyWordWasHeardDropsTheUnspokenWords() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.rewind(1);
+      turn.delta(" bow is used to play it.");
+      turn.done();
+    });
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals("device rewind(1) cloud done(COMPLETED)", listener.trace());
+    assertEquals(1, cloud.received(OpenerRewindAck.class).get(0).keptWords());
+    String opener = cloud.turns().get(0).awaitCommit().text();
+    assertEquals(Words.prefix(opener, 1) + " bow is used to play it.", result.reply());
+    assertEquals(Verdict.REWIND, result.metrics().verdict());
+    assertEquals(1, result.metrics().keptOpenerWords());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void rewindAfterWordsWereHeardKeepsThemAndTheCloudRepairs() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    hear(conversation, turn, 3);
+
+    int kept = turn.rewind(1);
+    turn.repair(kept);
+    turn.delta(" or rather, a bowed string instrument.");
+    turn.done();
+    TurnResult result = await(reply);
+
+    assertEquals(3, kept, "the heard words stay");
+    assertEquals("device rewind(3) repair(3) cloud done(COMPLETED)", listener.trace());
+    assertEquals(Words.prefix(turn.awaitCommit().text(), 3) + " or rather, a bowed string instrument.", result.reply());
+    assertEquals(Verdict.REPAIR, result.metrics().verdict());
+    assertEquals(3, result.metrics().keptOpenerWords());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void rewindAfterTheOpenerFinishedPlayingKeepsItWhole() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    int openerWords = turn.awaitCommit().wordCount();
+    hear(conversation, turn, openerWords);
+
+    int kept = turn.rewind(1);
+    turn.repair(kept);
+    turn.delta(" Let me put that better: it is a string instrument.");
+    turn.done();
+    TurnResult result = await(reply);
+
+    assertEquals(openerWords, kept);
+    assertEquals("device rewind(" + kept + ") repair(" + kept + ") cloud done(COMPLETED)", listener.trace());
+    assertEquals(turn.awaitCommit().text() + " Let me put that better: it is a string instrument.", result.reply());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void repairWithoutRewindFollowsTheWholeOpener() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.repair(turn.awaitCommit().wordCount());
+      turn.delta(" — sorry, a violin is a string instrument.");
+      turn.done();
+    });
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    int openerWords = result.metrics().openerWords();
+    assertEquals("device repair(" + openerWords + ") cloud done(COMPLETED)", listener.trace());
+    assertEquals(Verdict.REPAIR, result.metrics().verdict());
+    assertEquals(openerWords, result.metrics().keptOpenerWords());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void cloudAtItsLengthLimitEndsTheTurnTruncated() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.awaitCommit();
+      turn.accept();
+      turn.delta(" is a string");
+      turn.done(DoneStatus.TRUNCATED);
+    });
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals(TurnStatus.TRUNCATED, result.status());
+    assertEquals("device cloud done(TRUNCATED)", listener.trace());
+    assertEquals(cloud.turns().get(0).awaitCommit().text() + " is a string", result.reply());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void failedCloudTurnIsCompletedOnTheDevice() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.accept();
+      turn.delta(" is a ");
+      turn.fail(ErrorCode.ENGINE_FAILED, "the stub's engine broke");
+    });
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals(TurnStatus.LOCAL, result.status());
+    assertEquals("device cloud device done(LOCAL)", listener.trace());
+    assertEquals("engine_failed", result.error().code());
+    assertEquals(List.of(AgentException.Kind.CLOUD_ERROR), listener.errorKinds());
+    assertTrue(result.reply().startsWith(cloud.turns().get(0).awaitCommit().text() + " is a"), result.reply());
+    listener.assertSpliced(0, result);
+    cloud.turns().get(0).await(TurnTruncate.class);
+    assertNextTurnBringsTheDeviceHistory(conversation);
+  }
+
+  @Test
+  void lateCloudIsOvertakenByTheDeviceAndItsWordsAreDropped() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.holdCancel(); // this cloud answers before it reads the device's cancel
+      turn.awaitCommit();
+      turn.await(TurnCancel.class);
+      turn.accept();
+      turn.delta(" late words.");
+      turn.done();
+    });
+    Conversation conversation = agents.connect(Agents.hasty(), cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals(TurnStatus.LOCAL, result.status());
+    assertEquals("device done(LOCAL)", listener.trace());
+    assertEquals("no cloud word before the opener ended", result.metrics().fallback());
+    assertEquals(CancelReason.CLIENT_ERROR, cloud.received(TurnCancel.class).get(0).reason());
+    assertFalse(result.reply().contains("late words"), result.reply());
+    listener.assertSpliced(0, result);
+    assertNextTurnBringsTheDeviceHistory(conversation);
+  }
+
+  @Test
+  void cloudThatStallsMidReplyIsCompletedOnTheDevice() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.accept();
+      turn.delta(" is a string ");
+      // ...and nothing more.
+    });
+    OvertureAgent.Builder twoSecondsGrace = Agents.hasty().fallbackGrace(Duration.ofSeconds(2));
+    Conversation conversation = agents.connect(twoSecondsGrace, cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals(TurnStatus.LOCAL, result.status());
+    assertEquals("device cloud device done(LOCAL)", listener.trace());
+    assertEquals("the cloud stalled mid-reply", result.metrics().fallback());
+    assertTrue(result.reply().startsWith(cloud.turns().get(0).awaitCommit().text() + " is a string"), result.reply());
+    listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void bargeInKeepsOnlyTheWordsHeard() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    int openerWords = turn.awaitCommit().wordCount();
+    turn.accept();
+    turn.delta(" is a string instrument with four strings");
+    listener.awaitWords(0, openerWords + 4);
+
+    conversation.playbackProgress(openerWords + 2);
+    await(conversation.cancel());
+    TurnResult result = await(reply);
+
+    assertEquals(TurnStatus.CANCELLED, result.status());
+    assertEquals("device cloud done(CANCELLED)", listener.trace());
+    assertEquals(Words.prefix(turn.awaitCommit().text() + " is a string", openerWords + 2), result.reply());
+    assertEquals(CancelReason.BARGE_IN, turn.await(TurnCancel.class).reason());
+    assertEquals(openerWords + 2, turn.await(TurnTruncate.class).wordsHeard());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void bargeInWhileTheOpenerIsMadeLeavesOnlyTheQuestion() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    await(conversation.cancel());
+    TurnResult result = await(reply);
+
+    assertEquals(TurnStatus.CANCELLED, result.status());
+    assertEquals("", result.reply());
+    assertEquals(List.of(new HistoryItem(Role.USER, QUESTION)), conversation.history());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void cancelAfterTheReplyEndedKeepsWhatWasHeard() throws Exception {
+    cloud.onTurn(turn -> turn.answer(" is a string instrument."));
+    Conversation conversation = agents.connect(cloud, listener);
+    TurnResult result = ask(conversation, QUESTION);
+
+    conversation.playbackProgress(2);
+    await(conversation.cancel());
+
+    List<HistoryItem> history = conversation.history();
+    assertEquals(new HistoryItem(Role.ASSISTANT, Words.prefix(result.reply(), 2)), history.get(history.size() - 1));
+    assertEquals(2, cloud.turns().get(0).await(TurnTruncate.class).wordsHeard());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void pauseHoldsTheWordsThatArriveUntilResume() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    TurnResult result = finishWhilePaused(conversation, 2);
+    assertEquals("device done(COMPLETED)", listener.trace());
+
+    conversation.resume();
+    listener.awaitWords(0, Words.count(result.reply()));
+
+    assertEquals("device done(COMPLETED) again cloud", listener.trace());
+    listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void resumeRedeliversTheWordsReleasedButNotHeard() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    TurnResult result = finishWhilePaused(conversation, 2);
+
+    conversation.resume();
+    listener.awaitWords(0, Words.count(result.reply()));
+
+    List<String> again = new ArrayList<>();
+    for (ReplyWord word : listener.words(0)) {
+      if (word.redelivered()) {
+        again.add(word.text());
+      }
+    }
+    List<String> opener = new ArrayList<>();
+    for (OpenerWord word : cloud.received(OpenerWord.class)) {
+      if (word.index() >= 2) {
+        opener.add(word.text());
+      }
+    }
+    assertEquals(opener, again);
+  }
+
+  @Test
+  void pauseStopsTheDeadline() throws Exception {
+    Conversation conversation = agents.connect(Agents.hasty(), cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    conversation.pause(); // queued behind the final transcript, ahead of the deadline
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    turn.awaitCommit();
+    Thread.sleep(500); // long past the deadline of an opener at 50 words a second
+
+    turn.answer(" is a string instrument.");
+    conversation.resume();
+    TurnResult result = await(reply);
+
+    assertEquals(TurnStatus.COMPLETED, result.status());
+    assertNull(result.metrics().fallback());
+  }
+
+  @Test
+  void historyStaysInStepOverTurnsWithoutBeingResent() throws Exception {
+    cloud.onTurn(turn -> turn.answer(" is the answer."));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    for (String question : List.of(QUESTION, "And a cello?", "Which is bigger?")) {
+      ask(conversation, question);
+      cloud.assertHistoriesAgree(conversation);
+    }
+
+    assertEquals(6, conversation.history().size());
+    assertEquals(List.of(), cloud.received(ContextHistory.class));
+  }
+
+  @Test
+  void historyGivenByTheAppReachesTheCloudWithTheFirstTurn() throws Exception {
+    cloud.onTurn(turn -> turn.answer(" is the answer."));
+    List<HistoryItem> earlier = List.of(new HistoryItem(Role.USER, "Hi."), new HistoryItem(Role.ASSISTANT, "Hello! How can I help?"));
+    OvertureAgent agent = agents.build(Agents.patient().cloud(cloud.url(), null));
+    Conversation conversation = agent.newConversation(listener, earlier);
+    cloud.awaitConnected();
+
+    ask(conversation, QUESTION);
+
+    assertEquals(earlier, cloud.turns().get(0).context());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void closeEndsTheRunningTurnAndTheConnection() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    cloud.nextTurn().awaitCommit();
+
+    conversation.close();
+
+    assertEquals(TurnStatus.CANCELLED, await(reply).status());
+    assertEquals("device done(CANCELLED)", listener.trace());
+    cloud.awaitNoConnection();
+  }
+
+  /**
+   * After a fallback the cloud holds only its own words of the reply; the next turn replaces that
+   * history with the device's.
+   */
+  private void assertNextTurnBringsTheDeviceHistory(Conversation conversation) throws Exception {
+    List<HistoryItem> deviceHistory = conversation.history();
+    ask(conversation, "And a cello?");
+    assertEquals(deviceHistory, cloud.turns().get(1).context());
+  }
+
+  /** Lets the user hear {@code words} words of the reply, once the cloud knows it. */
+  private static void hear(Conversation conversation, StubCloud.CloudTurn turn, int words) {
+    conversation.playbackProgress(words);
+    turn.await(PlaybackProgress.class, progress -> progress.wordsHeard() == words);
+  }
+
+  /**
+   * A turn whose user heard {@code heard} opener words, then paused playback; the cloud's whole
+   * continuation arrives during the pause. Returns the turn's result.
+   */
+  private TurnResult finishWhilePaused(Conversation conversation, int heard) throws Exception {
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    turn.awaitCommit();
+    hear(conversation, turn, heard);
+    conversation.pause();
+    Agents.drainLoop(conversation);
+    turn.answer(" is a string", " instrument.");
+    return await(reply);
+  }
+}
