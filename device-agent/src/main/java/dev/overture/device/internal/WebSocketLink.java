@@ -206,11 +206,15 @@ public final class WebSocketLink implements AutoCloseable {
   }
 
   public void cancel(String id, CancelReason reason) {
-    send(seq -> new TurnCancel(eventId(seq), seq, id, reason));
+    if (id.equals(turnId)) {
+      send(seq -> new TurnCancel(eventId(seq), seq, id, reason));
+    }
   }
 
   public void truncate(String id, int wordsHeard) {
-    send(seq -> new TurnTruncate(eventId(seq), seq, id, wordsHeard));
+    if (id.equals(turnId)) {
+      send(seq -> new TurnTruncate(eventId(seq), seq, id, wordsHeard));
+    }
   }
 
   /** The device is done with the turn: a pending go-away can move the session now. */
@@ -401,9 +405,11 @@ public final class WebSocketLink implements AutoCloseable {
     fatalError = null;
     waiting.clear();
     mirror.replace(Collections.emptyList());
+    String lost = turnId;
+    turnId = null; // the next session never hears of it: no cancel or truncate for it
     if (turnRunning) {
       turnRunning = false;
-      listener.onTurnLost(turnId, reason);
+      listener.onTurnLost(lost, reason);
     } else {
       listener.onNotice(reason);
     }
