@@ -327,10 +327,12 @@ public final class WebSocketLink implements AutoCloseable {
     try {
       event = session.receive(text);
     } catch (ProtocolException e) {
-      listener.onNotice(new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), "the cloud sent a frame the protocol rejects: " + e.getMessage(), e));
+      AgentException error = new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), "the cloud sent a frame the protocol rejects: " + e.getMessage(), e);
       if (e.fatal()) {
         ws.close(e.code() == ErrorCode.MALFORMED_JSON ? 1007 : 1008, e.code().wireName());
-        sessionEnded(new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), e.getMessage(), e));
+        dropped(ws, error); // reported once, here: the close that follows is the device's own
+      } else {
+        listener.onNotice(error);
       }
       return;
     }
