@@ -316,7 +316,6 @@ public final class WebSocketLink implements AutoCloseable {
     session = new DeviceSession(codec);
     transmit(new SessionStart(eventId(session.nextSeq()), session.nextSeq(), Collections.singletonList(ProtocolVersion.CURRENT), clientInfo));
     flush();
-    schedulePings();
   }
 
   private void received(WebSocket ws, String text) {
@@ -340,6 +339,7 @@ public final class WebSocketLink implements AutoCloseable {
       everStarted = true;
       failedAttempts = 0;
       flush();
+      schedulePings(); // now that the cloud announced its ping interval
     } else if (event instanceof SessionResumed) {
       failedAttempts = 0;
       for (ClientEvent replay : session.pendingReplay()) {
@@ -448,7 +448,6 @@ public final class WebSocketLink implements AutoCloseable {
     if (pinger != null) {
       return;
     }
-    long period = limits().pingIntervalMs() * 1_000_000L / 3;
     pinger = loop.schedule(new Runnable() {
       @Override
       public void run() {
@@ -458,9 +457,14 @@ public final class WebSocketLink implements AutoCloseable {
         if (canSendNow() && System.nanoTime() - lastSendNanos >= limits().pingIntervalMs() * 1_000_000L) {
           transmit(new Ping("c-ping-" + (++pings), 0));
         }
-        pinger = loop.schedule(this, period);
+        pinger = loop.schedule(this, pingCheckNanos());
       }
-    }, period);
+    }, pingCheckNanos());
+  }
+
+  /** A third of the ping interval in force, which a new session may change. */
+  private long pingCheckNanos() {
+    return limits().pingIntervalMs() * 1_000_000L / 3;
   }
 
   private static AgentException failure(Throwable t, int status) {
