@@ -18,6 +18,11 @@ final class ContinueLinkTest {
 
   private static final String QUESTION = "What is a violin?";
   private static final StubCloud.Script ANSWER = turn -> turn.answer(" is a string instrument.");
+  private static final StubCloud.Script CUT_OFF = turn -> {
+    turn.accept();
+    turn.delta(" is a ");
+    // ...and the response ends.
+  };
 
   @RegisterExtension final StubCloud cloud = new StubCloud();
   @RegisterExtension final Agents agents = new Agents();
@@ -67,11 +72,7 @@ final class ContinueLinkTest {
 
   @Test
   void replyEndingWithoutDoneIsAnsweredOnTheDevice() throws Exception {
-    cloud.onTurn(turn -> {
-      turn.accept();
-      turn.delta(" is a ");
-      // ...and the response ends.
-    });
+    cloud.onTurn(CUT_OFF);
     Conversation conversation = withoutWebSocket(Agents.patient());
 
     TurnResult result = ask(conversation, QUESTION);
@@ -79,6 +80,18 @@ final class ContinueLinkTest {
     assertEquals(TurnStatus.LOCAL, result.status());
     assertEquals(AgentException.Kind.CLOUD_UNREACHABLE, result.error().kind());
     assertEquals("device cloud device done(LOCAL)", listener.trace());
+    listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void replyEndingWithoutDoneEndsACloudOnlyTurn() throws Exception {
+    cloud.onTurn(CUT_OFF);
+    Conversation conversation = withoutWebSocket(Agents.patient().mode(AgentMode.CLOUD_ONLY));
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    // Cloud-only mode has no deadline: only the end of the response can end the turn.
+    assertEquals(AgentException.Kind.CLOUD_UNREACHABLE, result.error().kind());
     listener.assertSpliced(0, result);
   }
 
