@@ -2,6 +2,7 @@ package dev.overture.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.overture.protocol.PlaybackProgress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -101,6 +102,12 @@ final class Agents implements AfterEachCallback {
   static CompletableFuture<TurnResult> say(Conversation conversation, String text) {
     conversation.partialTranscript(text);
     return conversation.finalTranscript(text);
+  }
+
+  /** Lets the user hear {@code words} words of the reply, and waits until the cloud knows it. */
+  static void hear(Conversation conversation, StubCloud.CloudTurn turn, int words) {
+    conversation.playbackProgress(words);
+    turn.await(PlaybackProgress.class, progress -> progress.wordsHeard() == words);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.overture.device;
 
 import static dev.overture.device.Agents.ask;
+import static dev.overture.device.Agents.hear;
 import static dev.overture.device.Agents.await;
 import static dev.overture.device.Agents.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import dev.overture.protocol.ErrorCode;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.OpenerRewindAck;
 import dev.overture.protocol.OpenerWord;
-import dev.overture.protocol.PlaybackProgress;
 import dev.overture.protocol.Role;
 import dev.overture.protocol.TurnCancel;
 import dev.overture.protocol.TurnTruncate;
@@ -408,12 +408,6 @@ final class ConversationTest {
     List<HistoryItem> deviceHistory = conversation.history();
     ask(conversation, "And a cello?");
     assertEquals(deviceHistory, cloud.turns().get(1).context());
-  }
-
-  /** Lets the user hear {@code words} words of the reply, once the cloud knows it. */
-  private static void hear(Conversation conversation, StubCloud.CloudTurn turn, int words) {
-    conversation.playbackProgress(words);
-    turn.await(PlaybackProgress.class, progress -> progress.wordsHeard() == words);
   }
 
   /**

@@ -1,0 +1,112 @@
+package dev.overture.device;
+
+import static dev.overture.device.Agents.ask;
+import static dev.overture.device.Agents.await;
+import static dev.overture.device.Agents.hear;
+import static dev.overture.device.Agents.say;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.overture.device.opener.OpenerPolicy;
+import dev.overture.protocol.Words;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a turn measures: the speculative draft, the seam at the handoff, the cloud's latency. */
+final class TurnMetricsTest {
+
+  private static final String QUESTION = "What is a violin?";
+  private static final String CONTINUATION = " is a string instrument.";
+
+  @RegisterExtension final StubCloud cloud = new StubCloud();
+  @RegisterExtension final Agents agents = new Agents();
+  private final RecordingListener listener = new RecordingListener();
+
+  @Test
+  void draftOfTheLastPartialIsReusedWhenTheFinalMatchesIt() throws Exception {
+    cloud.onTurn(turn -> turn.answer(CONTINUATION));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    conversation.partialTranscript(QUESTION);
+    Agents.drainLoop(conversation); // the draft is made while the user "still speaks"
+    TurnResult result = await(conversation.finalTranscript(QUESTION));
+
+    assertTrue(result.metrics().speculativeHit());
+    assertEquals(0, result.metrics().prefillTokensAtEnd());
+    listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void finalThatDiffersFromTheLastPartialIsPrefilledAtTheEnd() throws Exception {
+    cloud.onTurn(turn -> turn.answer(CONTINUATION));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    conversation.partialTranscript("What is a");
+    Agents.drainLoop(conversation);
+    TurnResult result = await(conversation.finalTranscript(QUESTION));
+
+    assertFalse(result.metrics().speculativeHit());
+    assertTrue(result.metrics().prefillTokensAtEnd() > 0, "prefilled " + result.metrics().prefillTokensAtEnd());
+  }
+
+  @Test
+  void cloudWordAfterTheOpenerPlayedLeavesASeam() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    hear(conversation, turn, turn.awaitCommit().wordCount());
+
+    turn.answer(CONTINUATION);
+    TurnMetrics metrics = await(reply).metrics();
+
+    assertTrue(metrics.hadSeam());
+    assertTrue(metrics.openerPlayedNanos() >= 0 && metrics.openerPlayedNanos() < metrics.firstCloudWordNanos(), metrics.toString());
+  }
+
+  @Test
+  void cloudWordBeforeTheOpenerPlayedLeavesNoSeam() throws Exception {
+    // One word a second: the opener plays for seconds, the stub answers at once.
+    cloud.onTurn(turn -> turn.answer(CONTINUATION));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnMetrics metrics = ask(conversation, QUESTION).metrics();
+
+    assertEquals(0, metrics.seamNanos());
+    assertFalse(metrics.hadSeam());
+  }
+
+  @Test
+  void cloudLatencySizesTheNextOpener() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.awaitCommit();
+      Thread.sleep(500); // a cloud slower than the 400 ms assumed
+      turn.answer(CONTINUATION);
+    });
+    OpenerPolicy policy = new OpenerPolicy(1, 12);
+    Conversation conversation = agents.connect(Agents.patient().speechRate(10).openerPolicy(policy), cloud, listener);
+
+    TurnMetrics first = ask(conversation, QUESTION).metrics();
+    TurnMetrics second = ask(conversation, "And a cello?").metrics();
+
+    assertTrue(first.commitToFirstCloudWordNanos() >= 500_000_000L, first.toString());
+    assertTrue(second.expectedCloudNanos() > first.expectedCloudNanos(), "the estimate grew");
+    assertEquals(policy.targetWords(first.expectedCloudNanos(), 10), first.openerTargetWords());
+    assertEquals(policy.targetWords(second.expectedCloudNanos(), 10), second.openerTargetWords());
+    assertTrue(second.openerTargetWords() > first.openerTargetWords(), "a longer opener covers the slower cloud");
+  }
+
+  @Test
+  void wordsAreCountedBySource() throws Exception {
+    cloud.onTurn(turn -> turn.answer(CONTINUATION));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    TurnMetrics metrics = result.metrics();
+    assertEquals(metrics.openerWords(), metrics.deviceWords());
+    assertEquals(Words.count(CONTINUATION), metrics.cloudWords());
+    assertTrue(metrics.firstWordNanos() >= 0 && metrics.firstWordNanos() <= metrics.firstCloudWordNanos(), metrics.toString());
+  }
+}
