@@ -585,10 +585,10 @@ public final class Conversation implements AutoCloseable {
       List<ReplyWord> again = new ArrayList<>();
       for (int i = 0; i < current.pieces.size(); i++) {
         ReplyWord piece = current.pieces.get(i);
-        if (piece.index() >= current.heard) {
-          again.add(i < current.emittedPieces
-              ? new ReplyWord(piece.text(), piece.source(), piece.index(), piece.sinceEndOfSpeechNanos(), true)
-              : piece);
+        if (i >= current.emittedPieces) {
+          again.add(piece); // held by the pause, even the punctuation of a word already heard
+        } else if (piece.index() >= current.heard) {
+          again.add(new ReplyWord(piece.text(), piece.source(), piece.index(), piece.sinceEndOfSpeechNanos(), true));
         }
       }
       current.emittedPieces = current.pieces.size();
