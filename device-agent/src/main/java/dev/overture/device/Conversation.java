@@ -221,7 +221,7 @@ public final class Conversation implements AutoCloseable {
     loop.execute(() -> {
       try {
         if (turn != null) {
-          finish(turn, TurnStatus.CANCELLED, null);
+          cancelTurn(turn, CancelReason.USER_STOP);
         }
         if (socket != null) {
           socket.close();
@@ -257,7 +257,7 @@ public final class Conversation implements AutoCloseable {
 
   private Turn startTurn() {
     if (turn != null) {
-      bargeIn(turn);
+      cancelTurn(turn, CancelReason.BARGE_IN);
     }
     String id = idPrefix + (++turns);
     String transport;
@@ -551,7 +551,7 @@ public final class Conversation implements AutoCloseable {
 
   private void onCancel() {
     if (turn != null) {
-      bargeIn(turn);
+      cancelTurn(turn, CancelReason.BARGE_IN);
       return;
     }
     Turn last = lastTurn;
@@ -568,9 +568,10 @@ public final class Conversation implements AutoCloseable {
     warm();
   }
 
-  private void bargeIn(Turn current) {
+  /** Stops the turn here and in the cloud; its reply keeps the words heard. */
+  private void cancelTurn(Turn current, CancelReason reason) {
     current.stop = true;
-    stopCloudTurn(current, CancelReason.BARGE_IN, Math.min(current.heard, Words.count(current.cloudReply)));
+    stopCloudTurn(current, reason, Math.min(current.heard, Words.count(current.cloudReply)));
     finish(current, TurnStatus.CANCELLED, null);
   }
 
