@@ -35,6 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 final class ConversationTest {
 
   private static final String QUESTION = "What is a violin?";
+  /** More words than the micro model's context holds, well within the protocol's limit. */
+  static final String TOO_LONG_FOR_THE_DEVICE = "Tell me" + " more".repeat(1_200) + ".";
 
   @RegisterExtension final StubCloud cloud = new StubCloud();
   @RegisterExtension final Agents agents = new Agents();
@@ -343,6 +345,44 @@ final class ConversationTest {
   }
 
   @Test
+  void punctuationArrivingDuringAPauseIsDeliveredOnResume() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    hear(conversation, turn, turn.awaitCommit().wordCount());
+    conversation.pause();
+    Agents.drainLoop(conversation);
+    turn.answer(", especially", " at night.");
+    TurnResult result = await(reply);
+
+    conversation.resume();
+    listener.awaitWords(0, Words.count(result.reply()));
+
+    listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void bargeInDuringAPauseKeepsOnlyTheWordsHeard() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    turn.awaitCommit();
+    hear(conversation, turn, 2);
+    conversation.pause();
+    Agents.drainLoop(conversation);
+    turn.accept();
+    turn.delta(" is a string");
+
+    await(conversation.cancel());
+    TurnResult result = await(reply);
+
+    assertEquals(TurnStatus.CANCELLED, result.status());
+    assertEquals(Words.prefix(turn.awaitCommit().text(), 2), result.reply());
+    assertEquals("device done(CANCELLED)", listener.trace());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
   void pauseStopsTheDeadline() throws Exception {
     Conversation conversation = agents.connect(Agents.hasty(), cloud, listener);
     CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
@@ -357,6 +397,42 @@ final class ConversationTest {
 
     assertEquals(TurnStatus.COMPLETED, result.status());
     assertNull(result.metrics().fallback());
+  }
+
+  @Test
+  void newUtteranceBargesIntoTheRunningReply() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    CompletableFuture<TurnResult> first = say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    int openerWords = turn.awaitCommit().wordCount();
+    turn.accept();
+    turn.delta(" is a string instrument with four strings");
+    listener.awaitWords(0, openerWords + 3);
+    conversation.playbackProgress(openerWords + 1);
+    cloud.onTurn(next -> next.answer(" is bigger."));
+
+    TurnResult second = ask(conversation, "Wait, and a cello?");
+
+    assertEquals(TurnStatus.CANCELLED, await(first).status());
+    assertEquals(Words.prefix(turn.awaitCommit().text() + " is", openerWords + 1), await(first).reply());
+    assertEquals(TurnStatus.COMPLETED, second.status());
+    assertEquals("device cloud done(CANCELLED) device cloud done(COMPLETED)", listener.trace());
+    listener.assertSpliced(1, second);
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void questionTooLongForTheDeviceIsAnsweredByTheCloudAlone() throws Exception {
+    cloud.onTurn(turn -> turn.answer("That is a long question."));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, TOO_LONG_FOR_THE_DEVICE);
+
+    assertEquals(TurnStatus.COMPLETED, result.status());
+    assertEquals("cloud done(COMPLETED)", listener.trace());
+    assertEquals(List.of(AgentException.Kind.CONTEXT_TOO_LARGE), listener.errorKinds());
+    assertEquals(0, cloud.turns().get(0).awaitCommit().wordCount());
+    cloud.assertHistoriesAgree(conversation);
   }
 
   @Test
@@ -398,6 +474,18 @@ final class ConversationTest {
     assertEquals(TurnStatus.CANCELLED, await(reply).status());
     assertEquals("device done(CANCELLED)", listener.trace());
     cloud.awaitNoConnection();
+  }
+
+  @Test
+  void closeCancelsTheCloudsTurn() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    say(conversation, QUESTION);
+    StubCloud.CloudTurn turn = cloud.nextTurn();
+    turn.awaitCommit();
+
+    conversation.close();
+
+    assertEquals(CancelReason.USER_STOP, turn.await(TurnCancel.class).reason());
   }
 
   /**
