@@ -163,6 +163,9 @@ public final class Conversation implements AutoCloseable {
    * @return completes once the history holds only what was heard
    */
   public CompletableFuture<Void> cancel() {
+    if (closed) {
+      return CompletableFuture.completedFuture(null); // close() cancelled the turn; the loop may be gone
+    }
     Turn running = turn;
     if (running != null) {
       running.stop = true;
@@ -201,6 +204,9 @@ public final class Conversation implements AutoCloseable {
 
   /** What the cloud holds for this conversation's WebSocket session, for tests and diagnostics. */
   public CompletableFuture<List<HistoryItem>> cloudHistory() {
+    if (closed) {
+      return CompletableFuture.completedFuture(Collections.<HistoryItem>emptyList());
+    }
     CompletableFuture<List<HistoryItem>> result = new CompletableFuture<>();
     loop.execute(() -> result.complete(socket == null ? Collections.<HistoryItem>emptyList() : socket.cloudHistory()));
     return result;
