@@ -86,6 +86,24 @@ final class OvertureAgentTest {
   }
 
   @Test
+  void cancelAfterCloseCompletes() throws Exception {
+    OvertureAgent agent = agents.build(Agents.patient());
+    Conversation conversation = agent.newConversation(listener);
+    agent.close();
+
+    assertTrue(conversation.cancel().isDone(), "the loop that would complete it is gone");
+  }
+
+  @Test
+  void cloudHistoryAfterCloseIsEmpty() throws Exception {
+    OvertureAgent agent = agents.build(Agents.patient());
+    Conversation conversation = agent.newConversation(listener);
+    agent.close();
+
+    assertEquals(List.of(), Agents.await(conversation.cloudHistory()));
+  }
+
+  @Test
   void withoutNetworkTheDeviceAnswersAlone() throws Exception {
     String nowhere;
     try (MockWebServer gone = new MockWebServer()) {
@@ -130,6 +148,17 @@ final class OvertureAgentTest {
     assertEquals(0, cloud.handoffRequests());
     assertEquals(List.of(), cloud.continueRequests());
     listener.assertSpliced(0, result);
+  }
+
+  @Test
+  void deviceOnlyQuestionTooLongForTheDeviceFails() throws Exception {
+    Conversation conversation = agents.build(Agents.patient().mode(AgentMode.DEVICE_ONLY)).newConversation(listener);
+
+    TurnResult result = ask(conversation, ConversationTest.TOO_LONG_FOR_THE_DEVICE);
+
+    assertEquals(TurnStatus.FAILED, result.status());
+    assertEquals(AgentException.Kind.CONTEXT_TOO_LARGE, result.error().kind());
+    assertEquals("done(FAILED)", listener.trace());
   }
 
   @Test
