@@ -134,11 +134,15 @@ public final class Conversation implements AutoCloseable {
    * word reaches the listener within milliseconds.
    *
    * @return completes with the turn's result (also given to {@link AgentListener#onTurnDone})
+   * @throws IllegalArgumentException if {@code text} has no word (nothing to answer; {@link
+   *     #cancel} drops an utterance whose partials started a turn)
    */
   public CompletableFuture<TurnResult> finalTranscript(String text) {
     requireOpen();
     long endOfSpeech = System.nanoTime();
-    requireText(text);
+    if (Words.count(requireText(text)) == 0) {
+      throw new IllegalArgumentException("the final transcript has no word: \"" + text + "\"");
+    }
     finalPending = true;
     pendingPartial.set(null);
     CompletableFuture<TurnResult> result = new CompletableFuture<>();
