@@ -7,6 +7,7 @@ import static dev.overture.device.Agents.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.overture.protocol.CancelReason;
@@ -432,6 +433,27 @@ final class ConversationTest {
     assertEquals("cloud done(COMPLETED)", listener.trace());
     assertEquals(List.of(AgentException.Kind.CONTEXT_TOO_LARGE), listener.errorKinds());
     assertEquals(0, cloud.turns().get(0).awaitCommit().wordCount());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void finalTranscriptWithoutWordsIsRefused() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+
+    assertThrows(IllegalArgumentException.class, () -> conversation.finalTranscript(" "));
+  }
+
+  @Test
+  void utteranceWithoutWordsIsDroppedByCancel() throws Exception {
+    cloud.onTurn(turn -> {}, turn -> turn.answer(" is a string instrument."));
+    Conversation conversation = agents.connect(cloud, listener);
+    conversation.partialTranscript("um");
+    await(conversation.cancel());
+
+    ask(conversation, QUESTION);
+
+    assertEquals("done(CANCELLED) device cloud done(COMPLETED)", listener.trace());
+    assertEquals(List.of(), listener.errors());
     cloud.assertHistoriesAgree(conversation);
   }
 
