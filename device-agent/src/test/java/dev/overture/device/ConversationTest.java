@@ -247,8 +247,9 @@ final class ConversationTest {
       turn.delta(" is a string ");
       // ...and nothing more.
     });
-    OvertureAgent.Builder twoSecondsGrace = Agents.hasty().fallbackGrace(Duration.ofSeconds(2));
-    Conversation conversation = agents.connect(twoSecondsGrace, cloud, listener);
+    // Grace enough for the first cloud word on a loaded machine; the stall then outlasts it.
+    OvertureAgent.Builder someGrace = Agents.hasty().fallbackGrace(Duration.ofSeconds(3));
+    Conversation conversation = agents.connect(someGrace, cloud, listener);
 
     TurnResult result = ask(conversation, QUESTION);
 

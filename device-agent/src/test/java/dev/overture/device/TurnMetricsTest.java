@@ -67,9 +67,9 @@ final class TurnMetricsTest {
 
   @Test
   void cloudWordBeforeTheOpenerPlayedLeavesNoSeam() throws Exception {
-    // One word a second: the opener plays for seconds, the stub answers at once.
+    // A word every two seconds: the opener plays for several seconds, the stub answers at once.
     cloud.onTurn(turn -> turn.answer(CONTINUATION));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connect(Agents.patient().speechRate(0.5), cloud, listener);
 
     TurnMetrics metrics = ask(conversation, QUESTION).metrics();
 
