@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class Agents implements AfterEachCallback {
 
+  /** What the user asks unless a test says otherwise. */
+  static final String QUESTION = "What is a violin?";
+
   /** The bundled micro model (tests run in the repository root). */
   static final Path MICRO_MODEL = Paths.get("models/overture-micro-q8_0.gguf");
 
@@ -52,6 +55,15 @@ final class Agents implements AfterEachCallback {
   /** A patient agent on {@code cloud}, with a conversation whose WebSocket session is up. */
   Conversation connect(StubCloud cloud, AgentListener listener) throws IOException {
     return connect(patient().cloud(cloud.url(), null), cloud, listener);
+  }
+
+  /**
+   * Like {@link #connect(StubCloud, AgentListener)}, on a cloud that accepts every opener and
+   * continues it with {@code deltas}.
+   */
+  Conversation connectAnswering(StubCloud cloud, AgentListener listener, String... deltas) throws IOException {
+    cloud.onTurn(turn -> turn.answer(deltas));
+    return connect(cloud, listener);
   }
 
   /** {@code builder}'s agent on {@code cloud}, with a conversation whose WebSocket session is up. */
@@ -102,6 +114,15 @@ final class Agents implements AfterEachCallback {
   static CompletableFuture<TurnResult> say(Conversation conversation, String text) {
     conversation.partialTranscript(text);
     return conversation.finalTranscript(text);
+  }
+
+  /**
+   * The user says {@code text}, and the test plays the cloud's side of the turn step by step: the
+   * cloud's turn, once started. The turn's result comes to the listener.
+   */
+  static StubCloud.CloudTurn askStepwise(Conversation conversation, StubCloud cloud, String text) {
+    say(conversation, text);
+    return cloud.nextTurn();
   }
 
   /** Lets the user hear {@code words} words of the reply, and waits until the cloud knows it. */

@@ -1,5 +1,6 @@
 package dev.overture.device;
 
+import static dev.overture.device.Agents.QUESTION;
 import static dev.overture.device.Agents.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class ContinueLinkTest {
 
-  private static final String QUESTION = "What is a violin?";
   private static final StubCloud.Script ANSWER = turn -> turn.answer(" is a string instrument.");
   private static final StubCloud.Script CUT_OFF = turn -> {
     turn.accept();
@@ -60,39 +60,29 @@ final class ContinueLinkTest {
   @Test
   void refusedRequestIsAnsweredOnTheDevice() throws Exception {
     cloud.refuseOneShots(401);
-    Conversation conversation = withoutWebSocket(Agents.patient());
 
-    TurnResult result = ask(conversation, QUESTION);
+    TurnResult result = askWithoutWebSocket(Agents.patient());
 
-    assertEquals(TurnStatus.LOCAL, result.status());
-    assertEquals(AgentException.Kind.CLOUD_UNAUTHORIZED, result.error().kind());
-    assertEquals("device done(LOCAL)", listener.trace());
-    listener.assertSpliced(0, result);
+    assertAnsweredOnTheDevice(result, AgentException.Kind.CLOUD_UNAUTHORIZED, "device done(LOCAL)");
   }
 
   @Test
   void replyEndingWithoutDoneIsAnsweredOnTheDevice() throws Exception {
     cloud.onTurn(CUT_OFF);
-    Conversation conversation = withoutWebSocket(Agents.patient());
 
-    TurnResult result = ask(conversation, QUESTION);
+    TurnResult result = askWithoutWebSocket(Agents.patient());
 
-    assertEquals(TurnStatus.LOCAL, result.status());
-    assertEquals(AgentException.Kind.CLOUD_UNREACHABLE, result.error().kind());
-    assertEquals("device cloud device done(LOCAL)", listener.trace());
-    listener.assertSpliced(0, result);
+    assertAnsweredOnTheDevice(result, AgentException.Kind.CLOUD_UNREACHABLE, "device cloud device done(LOCAL)");
   }
 
   @Test
   void replyEndingWithoutDoneEndsACloudOnlyTurn() throws Exception {
     cloud.onTurn(CUT_OFF);
-    Conversation conversation = withoutWebSocket(Agents.patient().mode(AgentMode.CLOUD_ONLY));
-
-    TurnResult result = ask(conversation, QUESTION);
 
     // Cloud-only mode has no deadline: only the end of the response can end the turn.
-    assertEquals(AgentException.Kind.CLOUD_UNREACHABLE, result.error().kind());
-    listener.assertSpliced(0, result);
+    TurnResult result = askWithoutWebSocket(Agents.patient().mode(AgentMode.CLOUD_ONLY));
+
+    assertAnsweredOnTheDevice(result, AgentException.Kind.CLOUD_UNREACHABLE, "cloud device done(LOCAL)");
   }
 
   @Test
@@ -101,14 +91,10 @@ final class ContinueLinkTest {
       turn.accept();
       turn.sendUnnumbered("{\"type\":\"continuation.delta\",");
     });
-    Conversation conversation = withoutWebSocket(Agents.patient());
 
-    TurnResult result = ask(conversation, QUESTION);
+    TurnResult result = askWithoutWebSocket(Agents.patient());
 
-    assertEquals(TurnStatus.LOCAL, result.status());
-    assertEquals(AgentException.Kind.PROTOCOL, result.error().kind());
-    assertEquals("device done(LOCAL)", listener.trace());
-    listener.assertSpliced(0, result);
+    assertAnsweredOnTheDevice(result, AgentException.Kind.PROTOCOL, "device done(LOCAL)");
   }
 
   @Test
@@ -133,5 +119,18 @@ final class ContinueLinkTest {
     Conversation conversation = agents.build(builder.cloud(cloud.url(), null)).newConversation(listener);
     cloud.awaitHandoffRequests(1);
     return conversation;
+  }
+
+  /** The user asks {@link Agents#QUESTION} on a conversation whose WebSocket the cloud refused. */
+  private TurnResult askWithoutWebSocket(OvertureAgent.Builder builder) throws Exception {
+    return ask(withoutWebSocket(builder), QUESTION);
+  }
+
+  /** The device answered alone, with {@code trace} as the callbacks, after the cloud failed for {@code why}. */
+  private void assertAnsweredOnTheDevice(TurnResult result, AgentException.Kind why, String trace) {
+    assertEquals(TurnStatus.LOCAL, result.status());
+    assertEquals(why, result.error().kind());
+    assertEquals(trace, listener.trace());
+    listener.assertSpliced(0, result);
   }
 }

@@ -1,8 +1,10 @@
 package dev.overture.device;
 
+import static dev.overture.device.Agents.QUESTION;
 import static dev.overture.device.Agents.ask;
-import static dev.overture.device.Agents.hear;
+import static dev.overture.device.Agents.askStepwise;
 import static dev.overture.device.Agents.await;
+import static dev.overture.device.Agents.hear;
 import static dev.overture.device.Agents.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,6 @@ import dev.overture.protocol.Words;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class ConversationTest {
 
-  private static final String QUESTION = "What is a violin?";
   /** More words than the micro model's context holds, well within the protocol's limit. */
   static final String TOO_LONG_FOR_THE_DEVICE = "Tell me" + " more".repeat(1_200) + ".";
 
@@ -45,8 +45,7 @@ final class ConversationTest {
 
   @Test
   void cloudContinuesAnAcceptedOpener() throws Exception {
-    cloud.onTurn(turn -> turn.answer(" is a string", " instrument."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, " is a string", " instrument.");
 
     TurnResult result = ask(conversation, QUESTION);
 
@@ -63,8 +62,7 @@ final class ConversationTest {
 
   @Test
   void openerWordsReachTheCloudOnceEachInOrder() throws Exception {
-    cloud.onTurn(turn -> turn.answer(" is a string instrument."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, " is a string instrument.");
 
     TurnResult result = ask(conversation, QUESTION);
 
@@ -79,8 +77,7 @@ final class ConversationTest {
 
   @Test
   void continuationStartingWithPunctuationJoinsTheLastOpenerWord() throws Exception {
-    cloud.onTurn(turn -> turn.answer(", especially", " at night."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, ", especially", " at night.");
 
     TurnResult result = ask(conversation, QUESTION);
 
@@ -117,45 +114,20 @@ final class ConversationTest {
 
   @Test
   void rewindAfterWordsWereHeardKeepsThemAndTheCloudRepairs() throws Exception {
-    Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
-    hear(conversation, turn, 3);
+    TurnResult result = rewindToOneWordAfterHearing(3);
 
-    int kept = turn.rewind(1);
-    turn.repair(kept);
-    turn.delta(" or rather, a bowed string instrument.");
-    turn.done();
-    TurnResult result = await(reply);
-
-    assertEquals(3, kept, "the heard words stay");
     assertEquals("device rewind(3) repair(3) cloud done(COMPLETED)", listener.trace());
-    assertEquals(Words.prefix(turn.awaitCommit().text(), 3) + " or rather, a bowed string instrument.", result.reply());
     assertEquals(Verdict.REPAIR, result.metrics().verdict());
-    assertEquals(3, result.metrics().keptOpenerWords());
-    listener.assertSpliced(0, result);
-    cloud.assertHistoriesAgree(conversation);
+    assertEquals(3, result.metrics().keptOpenerWords(), "the heard words stay");
   }
 
   @Test
   void rewindAfterTheOpenerFinishedPlayingKeepsItWhole() throws Exception {
-    Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
-    int openerWords = turn.awaitCommit().wordCount();
-    hear(conversation, turn, openerWords);
+    TurnResult result = rewindToOneWordAfterHearing(Integer.MAX_VALUE);
 
-    int kept = turn.rewind(1);
-    turn.repair(kept);
-    turn.delta(" Let me put that better: it is a string instrument.");
-    turn.done();
-    TurnResult result = await(reply);
-
-    assertEquals(openerWords, kept);
-    assertEquals("device rewind(" + kept + ") repair(" + kept + ") cloud done(COMPLETED)", listener.trace());
-    assertEquals(turn.awaitCommit().text() + " Let me put that better: it is a string instrument.", result.reply());
-    listener.assertSpliced(0, result);
-    cloud.assertHistoriesAgree(conversation);
+    int all = result.metrics().openerWords();
+    assertEquals("device rewind(" + all + ") repair(" + all + ") cloud done(COMPLETED)", listener.trace());
+    assertEquals(all, result.metrics().keptOpenerWords());
   }
 
   @Test
@@ -263,16 +235,12 @@ final class ConversationTest {
   @Test
   void bargeInKeepsOnlyTheWordsHeard() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = streamingReply(conversation, 4);
     int openerWords = turn.awaitCommit().wordCount();
-    turn.accept();
-    turn.delta(" is a string instrument with four strings");
-    listener.awaitWords(0, openerWords + 4);
 
     conversation.playbackProgress(openerWords + 2);
     await(conversation.cancel());
-    TurnResult result = await(reply);
+    TurnResult result = listener.awaitResult(0);
 
     assertEquals(TurnStatus.CANCELLED, result.status());
     assertEquals("device cloud done(CANCELLED)", listener.trace());
@@ -285,9 +253,9 @@ final class ConversationTest {
   @Test
   void bargeInWhileTheOpenerIsMadeLeavesOnlyTheQuestion() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    say(conversation, QUESTION);
     await(conversation.cancel());
-    TurnResult result = await(reply);
+    TurnResult result = listener.awaitResult(0);
 
     assertEquals(TurnStatus.CANCELLED, result.status());
     assertEquals("", result.reply());
@@ -297,8 +265,7 @@ final class ConversationTest {
 
   @Test
   void cancelAfterTheReplyEndedKeepsWhatWasHeard() throws Exception {
-    cloud.onTurn(turn -> turn.answer(" is a string instrument."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, " is a string instrument.");
     TurnResult result = ask(conversation, QUESTION);
 
     conversation.playbackProgress(2);
@@ -349,13 +316,12 @@ final class ConversationTest {
   @Test
   void punctuationArrivingDuringAPauseIsDeliveredOnResume() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
     hear(conversation, turn, turn.awaitCommit().wordCount());
     conversation.pause();
     Agents.drainLoop(conversation);
     turn.answer(", especially", " at night.");
-    TurnResult result = await(reply);
+    TurnResult result = listener.awaitResult(0);
 
     conversation.resume();
     listener.awaitWords(0, Words.count(result.reply()));
@@ -366,8 +332,7 @@ final class ConversationTest {
   @Test
   void bargeInDuringAPauseKeepsOnlyTheWordsHeard() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
     turn.awaitCommit();
     hear(conversation, turn, 2);
     conversation.pause();
@@ -376,7 +341,7 @@ final class ConversationTest {
     turn.delta(" is a string");
 
     await(conversation.cancel());
-    TurnResult result = await(reply);
+    TurnResult result = listener.awaitResult(0);
 
     assertEquals(TurnStatus.CANCELLED, result.status());
     assertEquals(Words.prefix(turn.awaitCommit().text(), 2), result.reply());
@@ -387,7 +352,7 @@ final class ConversationTest {
   @Test
   void pauseStopsTheDeadline() throws Exception {
     Conversation conversation = agents.connect(Agents.hasty(), cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
+    say(conversation, QUESTION);
     conversation.pause(); // queued behind the final transcript, ahead of the deadline
     StubCloud.CloudTurn turn = cloud.nextTurn();
     turn.awaitCommit();
@@ -395,7 +360,7 @@ final class ConversationTest {
 
     turn.answer(" is a string instrument.");
     conversation.resume();
-    TurnResult result = await(reply);
+    TurnResult result = listener.awaitResult(0);
 
     assertEquals(TurnStatus.COMPLETED, result.status());
     assertNull(result.metrics().fallback());
@@ -404,19 +369,16 @@ final class ConversationTest {
   @Test
   void newUtteranceBargesIntoTheRunningReply() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> first = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = streamingReply(conversation, 3);
     int openerWords = turn.awaitCommit().wordCount();
-    turn.accept();
-    turn.delta(" is a string instrument with four strings");
-    listener.awaitWords(0, openerWords + 3);
     conversation.playbackProgress(openerWords + 1);
     cloud.onTurn(next -> next.answer(" is bigger."));
 
     TurnResult second = ask(conversation, "Wait, and a cello?");
 
-    assertEquals(TurnStatus.CANCELLED, await(first).status());
-    assertEquals(Words.prefix(turn.awaitCommit().text() + " is", openerWords + 1), await(first).reply());
+    TurnResult first = listener.awaitResult(0);
+    assertEquals(TurnStatus.CANCELLED, first.status());
+    assertEquals(Words.prefix(turn.awaitCommit().text() + " is", openerWords + 1), first.reply());
     assertEquals(TurnStatus.COMPLETED, second.status());
     assertEquals("device cloud done(CANCELLED) device cloud done(COMPLETED)", listener.trace());
     listener.assertSpliced(1, second);
@@ -425,8 +387,7 @@ final class ConversationTest {
 
   @Test
   void questionTooLongForTheDeviceIsAnsweredByTheCloudAlone() throws Exception {
-    cloud.onTurn(turn -> turn.answer("That is a long question."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, "That is a long question.");
 
     TurnResult result = ask(conversation, TOO_LONG_FOR_THE_DEVICE);
 
@@ -460,8 +421,7 @@ final class ConversationTest {
 
   @Test
   void historyStaysInStepOverTurnsWithoutBeingResent() throws Exception {
-    cloud.onTurn(turn -> turn.answer(" is the answer."));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, " is the answer.");
 
     for (String question : List.of(QUESTION, "And a cello?", "Which is bigger?")) {
       ask(conversation, question);
@@ -489,12 +449,11 @@ final class ConversationTest {
   @Test
   void closeEndsTheRunningTurnAndTheConnection() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    cloud.nextTurn().awaitCommit();
+    askStepwise(conversation, cloud, QUESTION).awaitCommit();
 
     conversation.close();
 
-    assertEquals(TurnStatus.CANCELLED, await(reply).status());
+    assertEquals(TurnStatus.CANCELLED, listener.awaitResult(0).status());
     assertEquals("device done(CANCELLED)", listener.trace());
     cloud.awaitNoConnection();
   }
@@ -502,13 +461,46 @@ final class ConversationTest {
   @Test
   void closeCancelsTheCloudsTurn() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
     turn.awaitCommit();
 
     conversation.close();
 
     assertEquals(CancelReason.USER_STOP, turn.await(TurnCancel.class).reason());
+  }
+
+  /**
+   * The user asks {@link Agents#QUESTION}; the cloud accepts the opener and streams " is a string
+   * instrument with four strings" without ending the turn. Returns once {@code cloudWords} of
+   * those words reached the listener.
+   */
+  private StubCloud.CloudTurn streamingReply(Conversation conversation, int cloudWords) throws Exception {
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
+    turn.accept();
+    turn.delta(" is a string instrument with four strings");
+    listener.awaitWords(0, turn.awaitCommit().wordCount() + cloudWords);
+    return turn;
+  }
+
+  /**
+   * The user hears {@code heard} opener words (at most all), then the cloud asks to keep one and
+   * repairs after the words the device kept. Checks the splice and the histories.
+   */
+  private TurnResult rewindToOneWordAfterHearing(int heard) throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
+    hear(conversation, turn, Math.min(heard, turn.awaitCommit().wordCount()));
+
+    int kept = turn.rewind(1);
+    turn.repair(kept);
+    turn.delta(" Let me put that better: it is a string instrument.");
+    turn.done();
+    TurnResult result = listener.awaitResult(0);
+
+    assertEquals(Words.prefix(turn.awaitCommit().text(), kept) + " Let me put that better: it is a string instrument.", result.reply());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
+    return result;
   }
 
   /**
@@ -526,13 +518,12 @@ final class ConversationTest {
    * continuation arrives during the pause. Returns the turn's result.
    */
   private TurnResult finishWhilePaused(Conversation conversation, int heard) throws Exception {
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
     turn.awaitCommit();
     hear(conversation, turn, heard);
     conversation.pause();
     Agents.drainLoop(conversation);
     turn.answer(" is a string", " instrument.");
-    return await(reply);
+    return listener.awaitResult(0);
   }
 }

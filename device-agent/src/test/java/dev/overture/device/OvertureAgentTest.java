@@ -1,5 +1,6 @@
 package dev.overture.device;
 
+import static dev.overture.device.Agents.QUESTION;
 import static dev.overture.device.Agents.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The agent as a whole: its modes, working without a network, and what closing it frees. */
 final class OvertureAgentTest {
 
-  private static final String QUESTION = "What is a violin?";
 
   @RegisterExtension final StubCloud cloud = new StubCloud();
   @RegisterExtension final Agents agents = new Agents();

@@ -123,6 +123,12 @@ final class RecordingListener implements AgentListener {
     awaitUntil(() -> Words.count(spliced(n)) >= count, count + " words");
   }
 
+  /** The result of turn {@code n} (from 0), once it ended. */
+  synchronized TurnResult awaitResult(int n) throws InterruptedException {
+    awaitUntil(() -> results().size() > n, "the end of turn " + n);
+    return results().get(n);
+  }
+
   /** Waits until {@code count} errors were reported. */
   synchronized void awaitErrors(int count) throws InterruptedException {
     awaitUntil(() -> errors().size() >= count, count + " errors");

@@ -596,16 +596,14 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
         return errorResponse(refuseOneShots);
       }
       ContinueRequest request;
-      CloudSession protocol;
       try {
         request = codec.decodeContinueRequest(body);
-        protocol = CloudSession.forContinue(codec, request);
+        turn = new CloudTurn(new Session(CloudSession.forContinue(codec, request), null), request.turnId());
       } catch (ProtocolException e) {
         violations.add("POST /v1/continue: " + e.getMessage());
         return new MockResponse.Builder().code(400).build();
       }
       continueRequests.add(request);
-      turn = new CloudTurn(new Session(protocol, null), request.turnId());
       turn.context = request.history();
       turn.userText = request.userText();
       String opener = String.join("", request.openerWords());
@@ -756,14 +754,6 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
       this.id = id;
     }
 
-    String id() {
-      return id;
-    }
-
-    boolean oneShot() {
-      return session.oneShot;
-    }
-
     /** The opener's commit, once the device sent it (a one-shot request implies it). */
     OpenerCommit awaitCommit() {
       synchronized (StubCloud.this) {
@@ -792,6 +782,15 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
         }
       }
       return null;
+    }
+
+    String id() {
+      return id;
+    }
+
+    /** Whether the turn is a {@code POST /v1/continue} request. */
+    boolean oneShot() {
+      return session.oneShot;
     }
 
     /** The history a {@code context.history} (or a one-shot request) gave with this turn, or null. */

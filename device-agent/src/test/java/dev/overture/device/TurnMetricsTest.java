@@ -1,23 +1,22 @@
 package dev.overture.device;
 
+import static dev.overture.device.Agents.QUESTION;
 import static dev.overture.device.Agents.ask;
+import static dev.overture.device.Agents.askStepwise;
 import static dev.overture.device.Agents.await;
 import static dev.overture.device.Agents.hear;
-import static dev.overture.device.Agents.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.overture.device.opener.OpenerPolicy;
 import dev.overture.protocol.Words;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a turn measures: the speculative draft, the seam at the handoff, the cloud's latency. */
 final class TurnMetricsTest {
 
-  private static final String QUESTION = "What is a violin?";
   private static final String CONTINUATION = " is a string instrument.";
 
   @RegisterExtension final StubCloud cloud = new StubCloud();
@@ -26,8 +25,7 @@ final class TurnMetricsTest {
 
   @Test
   void draftOfTheLastPartialIsReusedWhenTheFinalMatchesIt() throws Exception {
-    cloud.onTurn(turn -> turn.answer(CONTINUATION));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, CONTINUATION);
 
     conversation.partialTranscript(QUESTION);
     Agents.drainLoop(conversation); // the draft is made while the user "still speaks"
@@ -40,8 +38,7 @@ final class TurnMetricsTest {
 
   @Test
   void finalThatDiffersFromTheLastPartialIsPrefilledAtTheEnd() throws Exception {
-    cloud.onTurn(turn -> turn.answer(CONTINUATION));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, CONTINUATION);
 
     conversation.partialTranscript("What is a");
     Agents.drainLoop(conversation);
@@ -54,12 +51,11 @@ final class TurnMetricsTest {
   @Test
   void cloudWordAfterTheOpenerPlayedLeavesASeam() throws Exception {
     Conversation conversation = agents.connect(cloud, listener);
-    CompletableFuture<TurnResult> reply = say(conversation, QUESTION);
-    StubCloud.CloudTurn turn = cloud.nextTurn();
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
     hear(conversation, turn, turn.awaitCommit().wordCount());
 
     turn.answer(CONTINUATION);
-    TurnMetrics metrics = await(reply).metrics();
+    TurnMetrics metrics = listener.awaitResult(0).metrics();
 
     assertTrue(metrics.hadSeam());
     assertTrue(metrics.openerPlayedNanos() >= 0 && metrics.openerPlayedNanos() < metrics.firstCloudWordNanos(), metrics.toString());
@@ -99,8 +95,7 @@ final class TurnMetricsTest {
 
   @Test
   void wordsAreCountedBySource() throws Exception {
-    cloud.onTurn(turn -> turn.answer(CONTINUATION));
-    Conversation conversation = agents.connect(cloud, listener);
+    Conversation conversation = agents.connectAnswering(cloud, listener, CONTINUATION);
 
     TurnResult result = ask(conversation, QUESTION);
 

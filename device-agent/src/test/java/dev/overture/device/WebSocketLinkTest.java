@@ -1,5 +1,6 @@
 package dev.overture.device;
 
+import static dev.overture.device.Agents.QUESTION;
 import static dev.overture.device.Agents.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class WebSocketLinkTest {
 
-  private static final String QUESTION = "What is a violin?";
-  private static final StubCloud.Script ANSWER = turn -> turn.answer(" is a string instrument.");
+  private static final String CONTINUATION = " is a string instrument.";
+  private static final StubCloud.Script ANSWER = turn -> turn.answer(CONTINUATION);
 
   @RegisterExtension final StubCloud cloud = new StubCloud();
   @RegisterExtension final Agents agents = new Agents();
@@ -48,7 +49,7 @@ final class WebSocketLinkTest {
     TurnResult result = ask(conversation, QUESTION);
 
     assertEquals("device cloud done(COMPLETED)", listener.trace());
-    assertEquals(cloud.turns().get(0).awaitCommit().text() + " is a string instrument.", result.reply());
+    assertEquals(cloud.turns().get(0).awaitCommit().text() + CONTINUATION, result.reply());
     assertEquals(1, cloud.received(SessionResume.class).size());
     assertEquals(1, cloud.sessionCount());
     assertTrue(cloud.replayed() >= 1, "the lost delta was replayed");
@@ -126,66 +127,25 @@ final class WebSocketLinkTest {
 
   @Test
   void unknownEventTypesAreIgnored() throws Exception {
-    cloud.onTurn(turn -> {
-      turn.accept();
-      turn.sendRaw(seq -> "{\"type\":\"continuation.sparkle\",\"event_id\":\"s-new\",\"seq\":" + seq + ",\"turn_id\":\"" + turn.id() + "\"}");
-      turn.delta(" is a string instrument.");
-      turn.done();
-    });
-    Conversation conversation = agents.connect(cloud, listener);
-
-    TurnResult result = ask(conversation, QUESTION);
-
-    assertEquals("device cloud done(COMPLETED)", listener.trace());
-    assertEquals(List.of(), listener.errors());
-    listener.assertSpliced(0, result);
-    cloud.assertHistoriesAgree(conversation);
+    assertTurnGoesOnAfter(turn -> turn.sendRaw(seq -> "{\"type\":\"continuation.sparkle\",\"event_id\":\"s-new\",\"seq\":" + seq + ",\"turn_id\":\"" + turn.id() + "\"}"));
   }
 
   @Test
   void invalidEventIsReportedAndTheTurnGoesOn() throws Exception {
-    cloud.onTurn(turn -> {
-      turn.accept();
-      turn.sendRaw(seq -> "{\"type\":\"continuation.delta\",\"event_id\":\"s-bad\",\"seq\":" + seq + ",\"turn_id\":\"" + turn.id() + "\",\"text\":\"\"}");
-      turn.delta(" is a string instrument.");
-      turn.done();
-    });
-    Conversation conversation = agents.connect(cloud, listener);
-
-    TurnResult result = ask(conversation, QUESTION);
-
-    assertEquals("device cloud done(COMPLETED)", listener.trace());
-    assertEquals(List.of(AgentException.Kind.PROTOCOL), listener.errorKinds());
-    assertEquals("invalid_event", listener.errors().get(0).code());
-    listener.assertSpliced(0, result);
+    assertTurnGoesOnAfter(turn -> turn.sendRaw(seq -> "{\"type\":\"continuation.delta\",\"event_id\":\"s-bad\",\"seq\":" + seq + ",\"turn_id\":\"" + turn.id() + "\",\"text\":\"\"}"),
+        "PROTOCOL invalid_event");
   }
 
   @Test
   void nonFatalCloudErrorIsReportedAndTheTurnGoesOn() throws Exception {
     String error = new EventCodec(new Jackson2Binding()).encode(new ErrorEvent("s-e1", 0, ErrorCode.RATE_LIMITED, "slow down", false, null));
-    cloud.onTurn(turn -> {
-      turn.accept();
-      turn.sendUnnumbered(error);
-      turn.delta(" is a string instrument.");
-      turn.done();
-    });
-    Conversation conversation = agents.connect(cloud, listener);
 
-    TurnResult result = ask(conversation, QUESTION);
-
-    assertEquals(TurnStatus.COMPLETED, result.status());
-    assertEquals(List.of(AgentException.Kind.CLOUD_ERROR), listener.errorKinds());
-    assertEquals("rate_limited", listener.errors().get(0).code());
+    assertTurnGoesOnAfter(turn -> turn.sendUnnumbered(error), "CLOUD_ERROR rate_limited");
   }
 
   @Test
   void goAwayMovesTheSessionToANewConnectionAfterTheTurn() throws Exception {
-    cloud.onTurn(turn -> {
-      turn.accept();
-      cloud.goAway();
-      turn.delta(" is a string instrument.");
-      turn.done();
-    }, ANSWER);
+    cloud.onTurn(answerAfter(turn -> cloud.goAway()), ANSWER);
     Conversation conversation = agents.connect(cloud, listener);
 
     ask(conversation, QUESTION);
@@ -225,5 +185,37 @@ final class WebSocketLinkTest {
 
     listener.awaitErrors(1);
     assertEquals(AgentException.Kind.CLOUD_UNAUTHORIZED, listener.errors().get(0).kind());
+  }
+
+  /** A cloud that accepts the opener, does {@code fault}, then continues and completes the turn. */
+  private static StubCloud.Script answerAfter(StubCloud.Script fault) {
+    return turn -> {
+      turn.accept();
+      fault.play(turn);
+      turn.delta(CONTINUATION);
+      turn.done();
+    };
+  }
+
+  /**
+   * A cloud does {@code fault} in the middle of a turn; the device reports {@code errors} (kind
+   * and code each), completes the turn as the cloud answered it, and both sides hold the same
+   * history.
+   */
+  private void assertTurnGoesOnAfter(StubCloud.Script fault, String... errors) throws Exception {
+    cloud.onTurn(answerAfter(fault));
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    List<String> reported = new ArrayList<>();
+    for (AgentException error : listener.errors()) {
+      reported.add(error.kind() + " " + error.code());
+    }
+    assertEquals(List.of(errors), reported);
+    assertEquals("device cloud done(COMPLETED)", listener.trace());
+    assertEquals(cloud.turns().get(0).awaitCommit().text() + CONTINUATION, result.reply());
+    listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
   }
 }

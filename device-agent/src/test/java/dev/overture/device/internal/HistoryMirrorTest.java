@@ -44,8 +44,7 @@ final class HistoryMirrorTest {
 
   @Test
   void truncationToNoWordsLeavesOnlyTheQuestion() {
-    turn("t1", "Sure, I love");
-    mirror.done("t1");
+    finishedTurn("Sure, I love");
     mirror.truncated("t1", "");
 
     assertEquals(List.of(QUESTION), mirror.history());
@@ -53,16 +52,14 @@ final class HistoryMirrorTest {
 
   @Test
   void replyWithoutWordsAddsNoAssistantItem() {
-    turn("t1", "");
-    mirror.done("t1");
+    finishedTurn("");
 
     assertEquals(List.of(QUESTION), mirror.history());
   }
 
   @Test
   void turnEndsOnce() {
-    turn("t1", "Sure.");
-    mirror.done("t1");
+    finishedTurn("Sure.");
     mirror.done("t1");
 
     assertEquals(List.of(QUESTION, assistant("Sure.")), mirror.history());
@@ -79,8 +76,7 @@ final class HistoryMirrorTest {
 
   @Test
   void replacementStandsForEverythingBefore() {
-    turn("t1", "Sure.");
-    mirror.done("t1");
+    finishedTurn("Sure.");
     List<HistoryItem> items = List.of(new HistoryItem(Role.USER, "Hi."), assistant("Hello."));
 
     mirror.replace(items);
@@ -93,6 +89,12 @@ final class HistoryMirrorTest {
     mirror.turnStarted(id);
     mirror.finalText(QUESTION.text());
     mirror.committed(opener);
+  }
+
+  /** Turn t1 commits {@code opener} and ends without a continuation. */
+  private void finishedTurn(String opener) {
+    turn("t1", opener);
+    mirror.done("t1");
   }
 
   private static HistoryItem assistant(String text) {

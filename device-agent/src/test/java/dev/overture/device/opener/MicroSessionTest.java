@@ -12,10 +12,13 @@ import dev.overture.protocol.Words;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 final class MicroSessionTest {
 
@@ -41,37 +44,21 @@ final class MicroSessionTest {
     sessions.forEach(MicroSession::close);
   }
 
-  @Test
-  void sentenceEndsAtAFullStopQuestionOrExclamationMark() {
-    assertTrue(MicroSession.endsSentence("it."));
-    assertTrue(MicroSession.endsSentence(" it?"));
-    assertTrue(MicroSession.endsSentence(" it!"));
-    assertTrue(MicroSession.endsSentence("\u3002"));
+  @ParameterizedTest
+  @ValueSource(strings = {"it.", " it?", " it!", "\u3002", " \"it.\"", " (it.)", " it.\u201d", " it.'"})
+  void sentenceEndsAtAFullStopQuestionOrExclamationMarkBeforeClosingQuotes(String word) {
+    assertTrue(MicroSession.endsSentence(word));
   }
 
-  @Test
-  void sentenceEndsBeforeClosingQuotesAndBrackets() {
-    assertTrue(MicroSession.endsSentence(" \"it.\""));
-    assertTrue(MicroSession.endsSentence(" (it.)"));
-    assertTrue(MicroSession.endsSentence(" it.\u201d"));
-    assertTrue(MicroSession.endsSentence(" it.'"));
-  }
-
-  @Test
-  void sentenceGoesOnAfterOtherCharacters() {
-    assertFalse(MicroSession.endsSentence(" it"));
-    assertFalse(MicroSession.endsSentence(" it,"));
-    assertFalse(MicroSession.endsSentence(" 3.5"));
-    assertFalse(MicroSession.endsSentence(" U.S.A"));
-    assertFalse(MicroSession.endsSentence(""));
+  @ParameterizedTest
+  @ValueSource(strings = {" it", " it,", " 3.5", " U.S.A", ""})
+  void sentenceGoesOnAfterOtherCharacters(String word) {
+    assertFalse(MicroSession.endsSentence(word));
   }
 
   @Test
   void openerWordsFollowTheProtocolsConvention() {
-    MicroSession micro = session();
-    micro.prepare(HISTORY, QUESTION);
-
-    OpenerDraft draft = micro.draftOpener(6, word -> {}, () -> false);
+    OpenerDraft draft = draft(6, () -> false);
 
     assertTrue(draft.complete());
     assertFalse(draft.words().isEmpty());
@@ -85,30 +72,19 @@ final class MicroSessionTest {
 
   @Test
   void openerStopsAtItsLength() {
-    MicroSession micro = session();
-    micro.prepare(HISTORY, QUESTION);
-
-    OpenerDraft draft = micro.draftOpener(2, word -> {}, () -> false);
+    OpenerDraft draft = draft(2, () -> false);
 
     assertTrue(draft.words().size() <= 2, draft.words().toString());
   }
 
   @Test
   void sameConversationGetsTheSameOpener() {
-    MicroSession first = session();
-    first.prepare(HISTORY, QUESTION);
-    MicroSession second = session();
-    second.prepare(HISTORY, QUESTION);
-
-    assertEquals(first.draftOpener(8, word -> {}, () -> false), second.draftOpener(8, word -> {}, () -> false));
+    assertEquals(draft(8, () -> false), draft(8, () -> false));
   }
 
   @Test
   void abortedOpenerIsIncomplete() {
-    MicroSession micro = session();
-    micro.prepare(HISTORY, QUESTION);
-
-    OpenerDraft draft = micro.draftOpener(8, word -> {}, () -> true);
+    OpenerDraft draft = draft(8, () -> true);
 
     assertFalse(draft.complete());
     assertEquals(List.of(), draft.words());
@@ -145,6 +121,13 @@ final class MicroSessionTest {
     for (String piece : pieces.subList(0, pieces.size() - 1)) {
       assertFalse(MicroSession.endsSentence(piece), "no sentence ends before the last piece: " + pieces);
     }
+  }
+
+  /** An opener of at most {@code maxWords} for {@link #QUESTION} after {@link #HISTORY}, on a new session. */
+  private OpenerDraft draft(int maxWords, BooleanSupplier abort) {
+    MicroSession micro = session();
+    micro.prepare(HISTORY, QUESTION);
+    return micro.draftOpener(maxWords, word -> {}, abort);
   }
 
   private MicroSession session() {
