@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Builds the agents of a test and closes them after it, then checks that closing left none of
- * their threads running. Register it after the {@link StubCloud}, so that the agents close first.
+ * their threads running. Register it after the {@link StubCloud} ({@code @Order}), so that the
+ * agents close first.
  */
 final class Agents implements AfterEachCallback {
 

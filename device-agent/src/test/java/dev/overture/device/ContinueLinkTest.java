@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.overture.protocol.ContinueRequest;
 import dev.overture.protocol.HistoryItem;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,8 +25,8 @@ final class ContinueLinkTest {
     // ...and the response ends.
   };
 
-  @RegisterExtension final StubCloud cloud = new StubCloud();
-  @RegisterExtension final Agents agents = new Agents();
+  @RegisterExtension @Order(1) final StubCloud cloud = new StubCloud();
+  @RegisterExtension @Order(2) final Agents agents = new Agents(); // closes its agents first
   private final RecordingListener listener = new RecordingListener();
 
   @Test

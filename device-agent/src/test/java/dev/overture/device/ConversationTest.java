@@ -26,6 +26,7 @@ import dev.overture.protocol.Words;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,8 +40,8 @@ final class ConversationTest {
   /** More words than the micro model's context holds, well within the protocol's limit. */
   static final String TOO_LONG_FOR_THE_DEVICE = "Tell me" + " more".repeat(1_200) + ".";
 
-  @RegisterExtension final StubCloud cloud = new StubCloud();
-  @RegisterExtension final Agents agents = new Agents();
+  @RegisterExtension @Order(1) final StubCloud cloud = new StubCloud();
+  @RegisterExtension @Order(2) final Agents agents = new Agents(); // closes its agents first
   private final RecordingListener listener = new RecordingListener();
 
   @Test
@@ -218,7 +219,7 @@ final class ConversationTest {
       turn.accept();
       turn.delta(" is a string ");
       // ...and nothing more.
-    });
+    }, turn -> turn.answer(" is bigger."));
     // Grace enough for the first cloud word on a loaded machine; the stall then outlasts it.
     OvertureAgent.Builder someGrace = Agents.hasty().fallbackGrace(Duration.ofSeconds(3));
     Conversation conversation = agents.connect(someGrace, cloud, listener);
@@ -230,6 +231,7 @@ final class ConversationTest {
     assertEquals("the cloud stalled mid-reply", result.metrics().fallback());
     assertTrue(result.reply().startsWith(cloud.turns().get(0).awaitCommit().text() + " is a string"), result.reply());
     listener.assertSpliced(0, result);
+    assertNextTurnBringsTheDeviceHistory(conversation);
   }
 
   @Test
@@ -288,6 +290,7 @@ final class ConversationTest {
 
     assertEquals("device done(COMPLETED) again cloud", listener.trace());
     listener.assertSpliced(0, result);
+    cloud.assertHistoriesAgree(conversation);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import dev.overture.protocol.Words;
 import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 final class OvertureAgentTest {
 
 
-  @RegisterExtension final StubCloud cloud = new StubCloud();
-  @RegisterExtension final Agents agents = new Agents();
+  @RegisterExtension @Order(1) final StubCloud cloud = new StubCloud();
+  @RegisterExtension @Order(2) final Agents agents = new Agents(); // closes its agents first
   private final RecordingListener listener = new RecordingListener();
 
   @Test

@@ -140,6 +140,10 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
   @Override
   public void afterEach(ExtensionContext context) {
     synchronized (this) {
+      if (context.getExecutionException().isEmpty()) {
+        // The agents closed before (their extension comes later): so did every socket of theirs.
+        awaitUntil(() -> openConnections() == 0, "the agents' connections to close");
+      }
       closing = true; // frames still in flight when the server stops are no violations
     }
     scripts.shutdownNow();

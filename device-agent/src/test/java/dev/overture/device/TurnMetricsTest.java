@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.overture.device.opener.OpenerPolicy;
 import dev.overture.protocol.Words;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,8 +20,8 @@ final class TurnMetricsTest {
 
   private static final String CONTINUATION = " is a string instrument.";
 
-  @RegisterExtension final StubCloud cloud = new StubCloud();
-  @RegisterExtension final Agents agents = new Agents();
+  @RegisterExtension @Order(1) final StubCloud cloud = new StubCloud();
+  @RegisterExtension @Order(2) final Agents agents = new Agents(); // closes its agents first
   private final RecordingListener listener = new RecordingListener();
 
   @Test

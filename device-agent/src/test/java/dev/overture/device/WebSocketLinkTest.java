@@ -17,6 +17,7 @@ import dev.overture.protocol.codec.EventCodec;
 import dev.overture.protocol.jackson2.Jackson2Binding;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,8 +30,8 @@ final class WebSocketLinkTest {
   private static final String CONTINUATION = " is a string instrument.";
   private static final StubCloud.Script ANSWER = turn -> turn.answer(CONTINUATION);
 
-  @RegisterExtension final StubCloud cloud = new StubCloud();
-  @RegisterExtension final Agents agents = new Agents();
+  @RegisterExtension @Order(1) final StubCloud cloud = new StubCloud();
+  @RegisterExtension @Order(2) final Agents agents = new Agents(); // closes its agents first
   private final RecordingListener listener = new RecordingListener();
 
   @Test
