@@ -420,6 +420,7 @@ public final class Conversation implements AutoCloseable {
       Rewind rewind = new Rewind(current.id, kept);
       callbacks.execute(() -> listener.onRewind(rewind));
       socket.rewindAck(current.id, kept);
+      scheduleDeadline(current); // the kept words end sooner than the committed ones
     } else if (event instanceof OpenerRepair) {
       current.verdict = Verdict.REPAIR;
       current.keptOpener = ((OpenerRepair) event).afterWords();
