@@ -151,6 +151,25 @@ final class ConversationTest {
   }
 
   @Test
+  void rewindBringsTheDeadlineToTheEndOfTheKeptWords() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.rewind(1);
+      // ...and no word follows.
+    });
+    // Two seconds a word, no grace: the committed opener would play for 8 s, the one kept word 2 s.
+    OvertureAgent.Builder slow = Agents.patient().speechRate(0.5).fallbackGrace(Duration.ZERO);
+    Conversation conversation = agents.connect(slow, cloud, listener);
+    long start = System.nanoTime();
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    long millis = (System.nanoTime() - start) / 1_000_000L;
+    assertEquals("no cloud word before the opener ended", result.metrics().fallback());
+    assertEquals("device rewind(1) device done(LOCAL)", listener.trace());
+    assertTrue(millis < 6_000, "fell back after " + millis + " ms");
+  }
+
+  @Test
   void cloudAtItsLengthLimitEndsTheTurnTruncated() throws Exception {
     cloud.onTurn(turn -> {
       turn.awaitCommit();
