@@ -16,7 +16,10 @@ public interface AgentListener {
   /** The next cloud words repair opener words the user already heard. */
   default void onRepairStart(RepairStart repair) {}
 
-  /** The turn is over: no more words of it will come. Exactly once per turn. */
+  /**
+   * The turn is over: no more words of it will come, but those a {@link Conversation#resume}
+   * delivers after a pause (again, or held back by the pause). Exactly once per turn.
+   */
   default void onTurnDone(TurnResult result) {}
 
   /** Something failed; see {@link AgentException#kind()}. The turn, if any, still ends normally. */

@@ -136,11 +136,15 @@ public final class Conversation implements AutoCloseable {
    * word reaches the listener within milliseconds.
    *
    * @return completes with the turn's result (also given to {@link AgentListener#onTurnDone})
+   * @throws IllegalArgumentException if {@code text} has no word (nothing to answer; {@link
+   *     #cancel} drops an utterance whose partials started a turn)
    */
   public CompletableFuture<TurnResult> finalTranscript(String text) {
     requireOpen();
     long endOfSpeech = System.nanoTime();
-    requireText(text);
+    if (Words.count(requireText(text)) == 0) {
+      throw new IllegalArgumentException("the final transcript has no word: \"" + text + "\"");
+    }
     finalPending = true;
     pendingPartial.set(null);
     CompletableFuture<TurnResult> result = new CompletableFuture<>();
@@ -165,6 +169,9 @@ public final class Conversation implements AutoCloseable {
    * @return completes once the history holds only what was heard
    */
   public CompletableFuture<Void> cancel() {
+    if (closed) {
+      return CompletableFuture.completedFuture(null); // close() cancelled the turn; the loop may be gone
+    }
     Turn running = turn;
     if (running != null) {
       running.stop = true;
@@ -208,6 +215,9 @@ public final class Conversation implements AutoCloseable {
 
   /** What the cloud holds for this conversation's WebSocket session, for tests and diagnostics. */
   public CompletableFuture<List<HistoryItem>> cloudHistory() {
+    if (closed) {
+      return CompletableFuture.completedFuture(Collections.<HistoryItem>emptyList());
+    }
     CompletableFuture<List<HistoryItem>> result = new CompletableFuture<>();
     loop.execute(() -> result.complete(socket == null ? Collections.<HistoryItem>emptyList() : socket.cloudHistory()));
     return result;
@@ -226,7 +236,7 @@ public final class Conversation implements AutoCloseable {
     }
     CompletableFuture<Void> done = onLoop(() -> {
       if (turn != null) {
-        finish(turn, TurnStatus.CANCELLED, null);
+        cancelTurn(turn, CancelReason.USER_STOP);
       }
       if (socket != null) {
         socket.close();
@@ -259,7 +269,7 @@ public final class Conversation implements AutoCloseable {
 
   private Turn startTurn() {
     if (turn != null) {
-      bargeIn(turn);
+      cancelTurn(turn, CancelReason.BARGE_IN);
     }
     String id = idPrefix + (++turns);
     String transport;
@@ -412,6 +422,7 @@ public final class Conversation implements AutoCloseable {
       Rewind rewind = new Rewind(current.id, kept);
       callbacks.execute(() -> listener.onRewind(rewind));
       socket.rewindAck(current.id, kept);
+      scheduleDeadline(current); // the kept words end sooner than the committed ones
     } else if (event instanceof OpenerRepair) {
       current.verdict = Verdict.REPAIR;
       current.keptOpener = ((OpenerRepair) event).afterWords();
@@ -565,7 +576,7 @@ public final class Conversation implements AutoCloseable {
 
   private void onCancel() {
     if (turn != null) {
-      bargeIn(turn);
+      cancelTurn(turn, CancelReason.BARGE_IN);
       return;
     }
     Turn last = lastTurn;
@@ -582,9 +593,10 @@ public final class Conversation implements AutoCloseable {
     warm();
   }
 
-  private void bargeIn(Turn current) {
+  /** Stops the turn here and in the cloud; its reply keeps the words heard. */
+  private void cancelTurn(Turn current, CancelReason reason) {
     current.stop = true;
-    stopCloudTurn(current, CancelReason.BARGE_IN, Math.min(current.heard, Words.count(current.cloudReply)));
+    stopCloudTurn(current, reason, Math.min(current.heard, Words.count(current.cloudReply)));
     finish(current, TurnStatus.CANCELLED, null);
   }
 
@@ -599,10 +611,10 @@ public final class Conversation implements AutoCloseable {
       List<ReplyWord> again = new ArrayList<>();
       for (int i = 0; i < current.pieces.size(); i++) {
         ReplyWord piece = current.pieces.get(i);
-        if (piece.index() >= current.heard) {
-          again.add(i < current.emittedPieces
-              ? new ReplyWord(piece.text(), piece.source(), piece.index(), piece.sinceEndOfSpeechNanos(), true)
-              : piece);
+        if (i >= current.emittedPieces) {
+          again.add(piece); // held by the pause, even the punctuation of a word already heard
+        } else if (piece.index() >= current.heard) {
+          again.add(new ReplyWord(piece.text(), piece.source(), piece.index(), piece.sinceEndOfSpeechNanos(), true));
         }
       }
       current.emittedPieces = current.pieces.size();

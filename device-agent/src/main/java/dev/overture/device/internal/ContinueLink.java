@@ -2,6 +2,7 @@ package dev.overture.device.internal;
 
 import dev.overture.device.AgentException;
 import dev.overture.protocol.ClientInfo;
+import dev.overture.protocol.ContinuationDone;
 import dev.overture.protocol.ContinueRequest;
 import dev.overture.protocol.ErrorEvent;
 import dev.overture.protocol.HistoryItem;
@@ -97,6 +98,7 @@ public final class ContinueLink {
               loop.execute(() -> received(c, session, turnId, frame));
             }
           }
+          loop.execute(() -> lost(c, turnId, new AgentException(AgentException.Kind.CLOUD_UNREACHABLE, null, "the cloud's reply ended before continuation.done", null)));
         } catch (IOException e) {
           if (!c.isCanceled()) {
             loop.execute(() -> lost(c, turnId, new AgentException(AgentException.Kind.CLOUD_UNREACHABLE, null, "the cloud's reply broke off: " + e.getMessage(), e)));
@@ -120,6 +122,9 @@ public final class ContinueLink {
     }
     try {
       ServerEvent event = session.receive(frame);
+      if (event instanceof ContinuationDone) {
+        call = null; // complete: the end of the response that follows loses nothing
+      }
       if (event instanceof TurnEvent) {
         listener.onTurnEvent(event);
       } else if (event instanceof ErrorEvent) {

@@ -209,11 +209,15 @@ public final class WebSocketLink implements AutoCloseable {
   }
 
   public void cancel(String id, CancelReason reason) {
-    send(seq -> new TurnCancel(eventId(seq), seq, id, reason));
+    if (id.equals(turnId)) {
+      send(seq -> new TurnCancel(eventId(seq), seq, id, reason));
+    }
   }
 
   public void truncate(String id, int wordsHeard) {
-    send(seq -> new TurnTruncate(eventId(seq), seq, id, wordsHeard));
+    if (id.equals(turnId)) {
+      send(seq -> new TurnTruncate(eventId(seq), seq, id, wordsHeard));
+    }
   }
 
   /** The device is done with the turn: a pending go-away can move the session now. */
@@ -315,7 +319,6 @@ public final class WebSocketLink implements AutoCloseable {
     session = new DeviceSession(codec);
     transmit(new SessionStart(eventId(session.nextSeq()), session.nextSeq(), Collections.singletonList(ProtocolVersion.CURRENT), clientInfo));
     flush();
-    schedulePings();
   }
 
   private void received(WebSocket ws, String text) {
@@ -326,10 +329,12 @@ public final class WebSocketLink implements AutoCloseable {
     try {
       event = session.receive(text);
     } catch (ProtocolException e) {
-      listener.onNotice(new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), "the cloud sent a frame the protocol rejects: " + e.getMessage(), e));
+      AgentException error = new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), "the cloud sent a frame the protocol rejects: " + e.getMessage(), e);
       if (e.fatal()) {
         ws.close(e.code() == ErrorCode.MALFORMED_JSON ? 1007 : 1008, e.code().wireName());
-        sessionEnded(new AgentException(AgentException.Kind.PROTOCOL, e.code().wireName(), e.getMessage(), e));
+        dropped(ws, error); // reported once, here: the close that follows is the device's own
+      } else {
+        listener.onNotice(error);
       }
       return;
     }
@@ -337,6 +342,7 @@ public final class WebSocketLink implements AutoCloseable {
       everStarted = true;
       failedAttempts = 0;
       flush();
+      schedulePings(); // now that the cloud announced its ping interval
     } else if (event instanceof SessionResumed) {
       failedAttempts = 0;
       for (ClientEvent replay : session.pendingReplay()) {
@@ -404,9 +410,11 @@ public final class WebSocketLink implements AutoCloseable {
     fatalError = null;
     waiting.clear();
     mirror.replace(Collections.emptyList());
+    String lost = turnId;
+    turnId = null; // the next session never hears of it: no cancel or truncate for it
     if (turnRunning) {
       turnRunning = false;
-      listener.onTurnLost(turnId, reason);
+      listener.onTurnLost(lost, reason);
     } else {
       listener.onNotice(reason);
     }
@@ -443,7 +451,6 @@ public final class WebSocketLink implements AutoCloseable {
     if (pinger != null) {
       return;
     }
-    long period = limits().pingIntervalMs() * 1_000_000L / 3;
     pinger = loop.schedule(new Runnable() {
       @Override
       public void run() {
@@ -453,9 +460,14 @@ public final class WebSocketLink implements AutoCloseable {
         if (canSendNow() && System.nanoTime() - lastSendNanos >= limits().pingIntervalMs() * 1_000_000L) {
           transmit(new Ping("c-ping-" + (++pings), 0));
         }
-        pinger = loop.schedule(this, period);
+        pinger = loop.schedule(this, pingCheckNanos());
       }
-    }, period);
+    }, pingCheckNanos());
+  }
+
+  /** A third of the ping interval in force, which a new session may change. */
+  private long pingCheckNanos() {
+    return limits().pingIntervalMs() * 1_000_000L / 3;
   }
 
   private static AgentException failure(Throwable t, int status) {
