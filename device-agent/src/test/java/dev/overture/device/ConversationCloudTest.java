@@ -175,7 +175,15 @@ class ConversationCloudTest {
     assertEquals(result.reply().trim(), words.text().trim());
   }
 
-  private static ConversationContext lastContextFor(String userText) {
+  /**
+   * The last context the cloud answered {@code userText} from. The device may finish a turn (a
+   * local fallback) before the cloud has even read it, so this waits for the cloud, up to 20 s.
+   */
+  private static ConversationContext lastContextFor(String userText) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (contexts.stream().noneMatch(c -> c.userText().equals(userText)) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     List<ConversationContext> matching = new ArrayList<>();
     for (ConversationContext context : contexts) {
       if (context.userText().equals(userText)) {
@@ -212,6 +220,7 @@ class ConversationCloudTest {
     public void onRepairStart(RepairStart repair) {
       repairs.add(repair);
     }
+
 
     String text() {
       StringBuilder text = new StringBuilder();

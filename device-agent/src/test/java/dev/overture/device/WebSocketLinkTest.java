@@ -82,7 +82,7 @@ final class WebSocketLinkTest {
   }
 
   @Test
-  void refusedResumeEndsTheTurnOnTheDeviceAndStartsANewSession() throws Exception {
+  void refusedResumeMovesTheTurnToTheOneShotBindingAndStartsANewSession() throws Exception {
     cloud.forgetSessions();
     cloud.onTurn(turn -> {
       turn.awaitCommit();
@@ -94,15 +94,19 @@ final class WebSocketLinkTest {
     cloud.awaitSessions(2);
     TurnResult next = ask(conversation, "And a cello?");
 
-    assertEquals(TurnStatus.LOCAL, lost.status());
-    assertEquals("unknown_session", lost.error().code());
+    // The cloud had said nothing of the turn yet: the one-shot binding carries it instead.
+    assertEquals(TurnStatus.COMPLETED, lost.status());
+    assertEquals("http", lost.metrics().transport());
+    assertEquals(1, cloud.continueRequests().size());
     assertEquals(TurnStatus.COMPLETED, next.status());
-    assertEquals("device done(LOCAL) device cloud done(COMPLETED)", listener.trace());
+    assertEquals("websocket", next.metrics().transport());
+    assertEquals("device cloud done(COMPLETED) device cloud done(COMPLETED)", listener.trace());
     listener.assertSpliced(0, lost);
     listener.assertSpliced(1, next);
     // The new session learned the whole history with the turn's context.history.
     cloud.assertHistoriesAgree(conversation);
     assertEquals(List.of(AgentException.Kind.CLOUD_ERROR), listener.errorKinds(), "one failure, reported once: " + listener.errors());
+    assertEquals("unknown_session", listener.errors().get(0).code());
   }
 
   @Test
