@@ -376,7 +376,9 @@ public final class Conversation implements AutoCloseable {
 
   private void afterOpener(Turn current, OpenerDraft opener) {
     if (!current.cloudUsed()) {
-      current.fallback = mode == AgentMode.DEVICE_ONLY ? null : "no cloud configured";
+      if (current.fallback == null && mode != AgentMode.DEVICE_ONLY) {
+        current.fallback = "no cloud configured";
+      }
       if (!opener.endsReply()) {
         completeLocally(current);
       }
@@ -393,7 +395,7 @@ public final class Conversation implements AutoCloseable {
     current.cloudReply.append(String.join("", current.opener));
     if ("websocket".equals(current.transport)) {
       socket.commit(current.id, current.opener);
-    } else {
+    } else if ("http".equals(current.transport)) {
       oneShot.send(current.id, history, current.userText, current.opener);
     }
     scheduleDeadline(current);
@@ -471,7 +473,8 @@ public final class Conversation implements AutoCloseable {
       return;
     }
     Turn current = turn;
-    if ("websocket".equals(current.transport) && current.firstCloudWordAt < 0 && current.verdict == Verdict.NONE) {
+    if ("websocket".equals(current.transport) && current.firstCloudWordAt < 0 && current.verdict == Verdict.NONE
+        && reason.kind() != AgentException.Kind.CONTEXT_TOO_LARGE) {
       // The socket failed before the cloud said anything: the one-shot binding carries the turn.
       current.transport = "http";
       report(reason);
@@ -482,9 +485,17 @@ public final class Conversation implements AutoCloseable {
     }
     if (!current.committed) {
       report(reason);
+      if (reason.kind() == AgentException.Kind.CONTEXT_TOO_LARGE) {
+        // Refused before the opener was made: the device answers alone as soon as the opener is out.
+        socket.cancel(current.id, CancelReason.CLIENT_ERROR);
+        socket.turnFinished();
+        current.transport = "none";
+        current.fallback = "the question is longer than the cloud accepts";
+      }
       return;
     }
-    fallBack(current, "cloud lost: " + reason.getMessage(), reason);
+    fallBack(current, reason.kind() == AgentException.Kind.CONTEXT_TOO_LARGE ? "the question is longer than the cloud accepts"
+        : "cloud lost: " + reason.getMessage(), reason);
   }
 
   // ---- Deadline and fallback (on the loop). ----

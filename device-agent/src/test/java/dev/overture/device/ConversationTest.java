@@ -19,6 +19,7 @@ import dev.overture.protocol.ErrorCode;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.OpenerRewindAck;
 import dev.overture.protocol.OpenerWord;
+import dev.overture.protocol.ProtocolLimits;
 import dev.overture.protocol.Role;
 import dev.overture.protocol.TurnCancel;
 import dev.overture.protocol.TurnTruncate;
@@ -418,6 +419,24 @@ final class ConversationTest {
     assertEquals(List.of(AgentException.Kind.CONTEXT_TOO_LARGE), listener.errorKinds());
     assertEquals(0, cloud.turns().get(0).awaitCommit().wordCount());
     cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void questionLongerThanTheCloudAcceptsIsAnsweredOnTheDevice() throws Exception {
+    ProtocolLimits d = ProtocolLimits.defaults();
+    cloud.announce(new ProtocolLimits(d.maxFrameBytes(), 12, d.maxHistoryItems(), d.maxOpenerWords(), d.maxWordChars(),
+        d.maxEventsPerSecond(), d.pingIntervalMs(), d.idleTimeoutMs(), d.rewindAckTimeoutMs(), d.resumeWindowMs(), d.replayBufferEvents()));
+    cloud.onTurn(turn -> turn.await(TurnCancel.class)); // the cloud never sees the question
+    Conversation conversation = agents.connect(cloud, listener);
+
+    TurnResult result = ask(conversation, "What does it mean to run?"); // 25 characters, the cloud takes 12
+
+    assertEquals(TurnStatus.LOCAL, result.status());
+    assertEquals("the question is longer than the cloud accepts", result.metrics().fallback(), () -> listener.errors() + " " + result);
+    assertEquals(List.of(AgentException.Kind.CONTEXT_TOO_LARGE), listener.errorKinds());
+    assertTrue(listener.trace().startsWith("device"), listener.trace());
+    listener.assertSpliced(0, result);
+    assertEquals(CancelReason.CLIENT_ERROR, cloud.turns().get(0).await(TurnCancel.class).reason(), "the cloud's turn is called off");
   }
 
   @Test

@@ -76,6 +76,9 @@ public final class WebSocketLink implements AutoCloseable {
   private WebSocket socket;
   private boolean open;
   private boolean everStarted;
+  private boolean outageReported;
+  /** A turn whose question the cloud cannot take: its later events are dropped, its cancel is sent. */
+  private String refusedTurn;
   private boolean goAway;
   private ErrorEvent fatalError;
   private int failedAttempts;
@@ -168,6 +171,7 @@ public final class WebSocketLink implements AutoCloseable {
    */
   public void beginTurn(String id, List<HistoryItem> history) {
     turnId = id;
+    refusedTurn = null;
     turnRunning = true;
     mirror.turnStarted(id);
     send(seq -> new TurnStart(eventId(seq), seq, id));
@@ -182,6 +186,11 @@ public final class WebSocketLink implements AutoCloseable {
     if (text.codePointCount(0, text.length()) <= limits().maxContextChars()) {
       send(seq -> new InputPartial(eventId(seq), seq, id, revision, text));
     }
+  }
+
+  /** Whether the cloud accepts {@code text} as a turn's input, by the limits it announced. */
+  boolean accepts(String text) {
+    return text.codePointCount(0, text.length()) <= limits().maxContextChars();
   }
 
   public void finalText(String id, String text) {
@@ -244,26 +253,43 @@ public final class WebSocketLink implements AutoCloseable {
   // ---- Sending. ----
 
   private void send(LongFunction<ClientEvent> build) {
-    if (canSendNow() && waiting.isEmpty()) {
-      transmit(build.apply(session.nextSeq()));
+    waiting.add(build);
+    if (canSendNow()) {
+      flush();
     } else {
-      waiting.add(build);
       connect();
     }
   }
 
+  /**
+   * Turn events wait for {@code session.started}: its limits (a model's context window, for one)
+   * decide what a turn may send, and the connection is normally up long before the user finishes
+   * speaking, so pipelining would gain nothing but the risk of breaking a limit not yet announced.
+   */
   private boolean canSendNow() {
-    if (!open || session == null) {
-      return false;
-    }
-    SessionPhase phase = session.phase();
-    return phase == SessionPhase.STARTING || phase == SessionPhase.ESTABLISHED;
+    return open && session != null && session.phase() == SessionPhase.ESTABLISHED;
   }
 
   private void flush() {
     while (canSendNow() && !waiting.isEmpty()) {
-      transmit(waiting.poll().apply(session.nextSeq()));
+      ClientEvent event = waiting.poll().apply(session.nextSeq());
+      if (event instanceof InputFinal && !accepts(((InputFinal) event).text())) {
+        refuseTurn(((InputFinal) event).turnId());
+      } else if (!(event instanceof TurnEvent) || !((TurnEvent) event).turnId().equals(refusedTurn) || event instanceof TurnCancel) {
+        transmit(event);
+      }
     }
+  }
+
+  /**
+   * The turn's question is longer than the limit the cloud announced (a model's context window):
+   * its input and opener never go out (the cloud would refuse them), its cancel still does, and the
+   * conversation completes it on the device.
+   */
+  private void refuseTurn(String id) {
+    refusedTurn = id;
+    listener.onTurnLost(id, new AgentException(AgentException.Kind.CONTEXT_TOO_LARGE, "context_too_large",
+        "the question is longer than the cloud accepts (" + limits().maxContextChars() + " characters); the device answers alone", null));
   }
 
   private void transmit(ClientEvent event) {
@@ -341,6 +367,7 @@ public final class WebSocketLink implements AutoCloseable {
     if (event instanceof SessionStarted) {
       everStarted = true;
       failedAttempts = 0;
+      outageReported = false;
       flush();
       schedulePings(); // now that the cloud announced its ping interval
     } else if (event instanceof SessionResumed) {
@@ -415,9 +442,10 @@ public final class WebSocketLink implements AutoCloseable {
     if (turnRunning) {
       turnRunning = false;
       listener.onTurnLost(lost, reason);
-    } else {
-      listener.onNotice(reason);
+    } else if (!outageReported) {
+      listener.onNotice(reason); // once per outage, not once per reconnection attempt
     }
+    outageReported = true;
   }
 
   /** After {@code session.go_away}: resume the session on a fresh connection. */
