@@ -27,7 +27,7 @@ final class Replies {
 
   static TurnResult done(TurnStatus status, String reply) {
     TurnMetrics metrics = new TurnMetrics(AgentMode.SPLIT, "websocket", 1, false, 3_000_000L, 2, 2, Verdict.ACCEPT, 2,
-        400_000_000L, 380_000_000L, 400_000_000L, 800_000_000L, 0, 2, 3, null);
+        400_000_000L, 380_000_000L, 400_000_000L, 800_000_000L, 0, 2, 3, null, 900_000_000L, 6);
     return new TurnResult("t1-1", status, "What is a violin?", reply, metrics, null);
   }
 }

@@ -57,10 +57,10 @@ final class BenchDeviceCommand implements Callable<Integer> {
       "What does it mean to know?", "What is a country?", "What is a man?", "What is a theremin?");
 
   @Option(names = "--turns", description = "Measured turns per first-word row (default: ${DEFAULT-VALUE}).")
-  int turns = 48;
+  int turns = 40;
 
   @Option(names = "--warmup", description = "Unmeasured turns before each row (default: ${DEFAULT-VALUE}).")
-  int warmup = 8;
+  int warmup = 6;
 
   @Option(names = "--models", split = ",", description = "bundled and/or reference (default: ${DEFAULT-VALUE}).")
   List<String> models = List.of("bundled", "reference");
@@ -72,7 +72,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
   List<Long> rtts = List.of(50L, 150L, 300L, 450L, 600L);
 
   @Option(names = "--seam-turns", description = "Turns per round trip (default: ${DEFAULT-VALUE}).")
-  int seamTurns = 12;
+  int seamTurns = 10;
 
   @Option(names = "--speech-rate", description = "Words per second of the simulated voice in the seam runs (default: ${DEFAULT-VALUE}).")
   double speechRate = 2.5;
@@ -91,7 +91,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
         System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), selection.describe());
     out.println();
     out.println("First word: end of speech to the first reply word (device-only mode, one conversation per turn; partials");
-    out.println("one per word, the final 150 ms after the last one, as an end-pointer would).");
+    out.println("one per word every 120 ms, the final 150 ms after the last one, as an end-pointer would).");
     out.printf(Locale.ROOT, "%-10s %-10s %-12s %5s %9s %9s %9s %13s %s%n", "model", "kernels", "speculative", "turns", "p50 ms", "p99 ms", "max ms", "draft reused", "tokens left (mean)");
     Path dir = Files.createTempDirectory("overture-bench-device");
     try {
@@ -149,7 +149,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
         FirstWordListener listener = new FirstWordListener();
         Conversation conversation = agent.newConversation(listener);
         try {
-          TurnResult result = speak(conversation, QUESTIONS.get(i % QUESTIONS.size()), 250, 150);
+          TurnResult result = speak(conversation, QUESTIONS.get(i % QUESTIONS.size()), 120, 150);
           if (i >= warmup && listener.first.isDone()) {
             latency.recordValue(Math.max(1, listener.first.get() / 1_000));
             hits += result.metrics().speculativeHit() ? 1 : 0;
