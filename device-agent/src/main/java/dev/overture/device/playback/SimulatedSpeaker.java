@@ -119,6 +119,9 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
 
   @Override
   public void onWord(ReplyWord word) {
+    // The delegate hears of the word before it can start playing, so that an observer of playback
+    // never sees a word its listener has not been given yet.
+    delegate.onWord(word);
     synchronized (this) {
       if (word.redelivered()) {
         queue.removeIf(w -> w.index() >= word.index() && !w.redelivered());
@@ -129,7 +132,6 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
         next = clock.schedule(this::speakNext, 0, TimeUnit.NANOSECONDS);
       }
     }
-    delegate.onWord(word);
   }
 
   @Override
