@@ -77,6 +77,9 @@ final class BenchDeviceCommand implements Callable<Integer> {
   @Option(names = "--speech-rate", description = "Words per second of the simulated voice in the seam runs (default: ${DEFAULT-VALUE}).")
   double speechRate = 2.5;
 
+  @Option(names = "--no-first-word", description = "Skip the first-word runs (seams only).")
+  boolean noFirstWord;
+
   @Option(names = "--micro", description = "The bundled micro model (default: ${DEFAULT-VALUE}).")
   Path micro = Path.of("models/overture-micro-q8_0.gguf");
 
@@ -91,11 +94,12 @@ final class BenchDeviceCommand implements Callable<Integer> {
         System.getProperty("java.vm.name"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), selection.describe());
     out.println();
     out.println("First word: end of speech to the first reply word (device-only mode, one conversation per turn; partials");
-    out.println("one per word every 120 ms, the final 150 ms after the last one, as an end-pointer would).");
-    out.printf(Locale.ROOT, "%-10s %-10s %-12s %5s %9s %9s %9s %13s %s%n", "model", "kernels", "speculative", "turns", "p50 ms", "p99 ms", "max ms", "draft reused", "tokens left (mean)");
+    out.println("one per word every 120 ms, the final 150 ms after the last one, as an end-pointer would). 'words': turns");
+    out.println("whose reply had a word (a random-weight model often ends its reply at once); the percentiles are of those.");
+    out.printf(Locale.ROOT, "%-10s %-10s %-12s %5s %9s %9s %9s %13s %s%n", "model", "kernels", "speculative", "words", "p50 ms", "p99 ms", "max ms", "draft reused", "tokens left (mean)");
     Path dir = Files.createTempDirectory("overture-bench-device");
     try {
-      for (String modelName : models) {
+      for (String modelName : noFirstWord ? List.<String>of() : models) {
         Path file = modelFile(modelName, dir);
         for (String kernelName : kernels) {
           Kernels k = "portable".equals(kernelName) ? new PortableKernels() : selection.kernels();
@@ -104,7 +108,8 @@ final class BenchDeviceCommand implements Callable<Integer> {
           }
           for (boolean speculative : new boolean[] {true, false}) {
             FirstWord row = firstWord(file, k, speculative);
-            out.printf(Locale.ROOT, "%-10s %-10s %-12s %5d %9.2f %9.2f %9.2f %12.0f%% %.1f%n", modelName, k.name(), speculative ? "on" : "off", turns,
+            out.printf(Locale.ROOT, "%-10s %-10s %-12s %5d %9.2f %9.2f %9.2f %12.0f%% %.1f%n", modelName, k.name(), speculative ? "on" : "off",
+                row.latency.getTotalCount(),
                 row.latency.getValueAtPercentile(50) / 1e3, row.latency.getValueAtPercentile(99) / 1e3, row.latency.getMaxValue() / 1e3,
                 100.0 * row.hits / turns, (double) row.tokensLeft / turns);
           }
@@ -190,7 +195,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Seams: split mode, bundled micro and MoE (cloud in this process behind an emulated network), speech %.1f words/s,%n", speechRate);
     out.println("one conversation per turn opened a second before the user speaks; a seam is dead air between the opener's");
     out.println("last word and the cloud's first.");
-    out.printf(Locale.ROOT, "%-8s %5s %6s %11s %11s %14s %14s %9s%n", "rtt ms", "turns", "seams", "worst seam", "fallbacks", "cloud p50 ms", "cloud p99 ms", "opener");
+    out.printf(Locale.ROOT, "%-8s %5s %6s %11s %11s %14s %14s %9s  %s%n", "rtt ms", "turns", "seams", "worst seam", "fallbacks", "cloud p50 ms", "cloud p99 ms", "opener", "why the device completed");
     try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null);
         NetworkProxy link = NetworkProxy.delaying(cloud.port(), 0);
         OvertureAgent agent = OvertureAgent.builder().microModel(micro).cloud("http://127.0.0.1:" + link.port(), cloud.apiKey())
@@ -205,6 +210,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
         int fallbacks = 0;
         long worst = 0;
         long openerWords = 0;
+        java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
         for (int i = 0; i < seamTurns; i++) {
           TurnResult result = seamTurn(agent, QUESTIONS.get(i % QUESTIONS.size()), rtt);
           if (result.metrics().hadSeam()) {
@@ -213,14 +219,16 @@ final class BenchDeviceCommand implements Callable<Integer> {
           }
           if (result.metrics().fallback() != null) {
             fallbacks++;
+            reasons.merge(result.metrics().fallback(), 1, Integer::sum);
           }
           if (result.metrics().commitToFirstCloudWordNanos() > 0) {
             cloudWord.recordValue(result.metrics().commitToFirstCloudWordNanos() / 1_000);
           }
           openerWords += result.metrics().openerWords();
         }
-        out.printf(Locale.ROOT, "%-8d %5d %6d %11s %11d %14.0f %14.0f %9.1f%n", rtt, seamTurns, seams, worst == 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", worst / 1e6),
-            fallbacks, cloudWord.getValueAtPercentile(50) / 1e3, cloudWord.getValueAtPercentile(99) / 1e3, (double) openerWords / seamTurns);
+        out.printf(Locale.ROOT, "%-8d %5d %6d %11s %11d %14.0f %14.0f %9.1f  %s%n", rtt, seamTurns, seams, worst == 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", worst / 1e6),
+            fallbacks, cloudWord.getValueAtPercentile(50) / 1e3, cloudWord.getValueAtPercentile(99) / 1e3, (double) openerWords / seamTurns,
+            reasons.isEmpty() ? "-" : reasons.toString());
       }
     }
   }
