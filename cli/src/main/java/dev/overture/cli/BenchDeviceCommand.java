@@ -132,10 +132,19 @@ final class BenchDeviceCommand implements Callable<Integer> {
       case "bundled":
         return micro;
       case "reference":
+        // The reference shape with the bundled micro's byte-level BPE vocabulary (8,192 tokens
+        // instead of 12,288): random weights then still produce words (about half the tokens start
+        // one), where the synthetic vocabulary's pieces run together and rarely make a word.
         Path file = dir.resolve("micro-reference-q8_0.gguf");
-        ModelShape shape = ModelShape.microReference();
-        System.err.printf(Locale.ROOT, "writing the reference micro shape (%.1fM parameters, random weights, Q8_0)...%n", shape.parameters() / 1e6);
-        new SyntheticModelWriter(shape, GgmlType.Q8_0, 1).write(file);
+        ModelShape r = ModelShape.microReference();
+        try (dev.overture.lm.gguf.GgufFile donor = dev.overture.lm.gguf.GgufFile.open(micro)) {
+          int vocab = donor.metadata().getStringArray("tokenizer.ggml.tokens").size();
+          ModelShape shape = new ModelShape(r.architecture(), r.dim(), r.layers(), r.heads(), r.kvHeads(), r.ff(), vocab, r.experts(),
+              r.expertsUsed(), r.tiedEmbeddings(), r.contextLength());
+          System.err.printf(Locale.ROOT, "writing the reference micro shape (%.1fM parameters, random weights, Q8_0, the bundled vocabulary)...%n",
+              shape.parameters() / 1e6);
+          new SyntheticModelWriter(shape, GgmlType.Q8_0, 1).withTokenizerOf(donor.metadata()).write(file);
+        }
         return file;
       default:
         throw new IllegalArgumentException("--models takes bundled and/or reference, not '" + name + "'");

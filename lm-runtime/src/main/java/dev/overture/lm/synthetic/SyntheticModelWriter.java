@@ -1,6 +1,7 @@
 package dev.overture.lm.synthetic;
 
 import dev.overture.lm.gguf.GgmlType;
+import dev.overture.lm.gguf.GgufMetadata;
 import dev.overture.lm.gguf.GgufWriter;
 import dev.overture.lm.tensor.TensorEncoder;
 import java.io.IOException;
@@ -24,6 +25,7 @@ public final class SyntheticModelWriter {
   private final ModelShape shape;
   private final GgmlType matrixType;
   private final long seed;
+  private GgufMetadata tokenizerDonor;
 
   /**
    * @param matrixType type of the 2-D weight matrices (F32, F16, BF16, Q8_0 or Q4_0); norms and
@@ -33,6 +35,20 @@ public final class SyntheticModelWriter {
     this.shape = shape;
     this.matrixType = matrixType;
     this.seed = seed;
+  }
+
+  /**
+   * Writes the tokenizer of {@code donor} (a real model's metadata) instead of the synthetic one, so
+   * that random weights still produce real text pieces: with a byte-level BPE vocabulary about half
+   * the tokens start a word. The shape's vocabulary must equal the donor's.
+   */
+  public SyntheticModelWriter withTokenizerOf(GgufMetadata donor) {
+    int size = donor.getStringArray("tokenizer.ggml.tokens").size();
+    if (size != shape.vocab()) {
+      throw new IllegalArgumentException("the donor's vocabulary has " + size + " tokens, the shape " + shape.vocab());
+    }
+    this.tokenizerDonor = donor;
+    return this;
   }
 
   public void write(Path path) throws IOException {
@@ -146,6 +162,10 @@ public final class SyntheticModelWriter {
   }
 
   private void writeTokenizer(GgufWriter w) {
+    if (tokenizerDonor != null) {
+      copyTokenizer(w, tokenizerDonor);
+      return;
+    }
     List<String> tokens = new ArrayList<>();
     List<Float> scores = new ArrayList<>();
     List<Integer> types = new ArrayList<>();
@@ -206,6 +226,27 @@ public final class SyntheticModelWriter {
     w.put("tokenizer.chat_template",
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}");
+  }
+
+  private static void copyTokenizer(GgufWriter w, GgufMetadata donor) {
+    for (String key : new String[] {"tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.chat_template"}) {
+      donor.findString(key).ifPresent(value -> w.put(key, value));
+    }
+    for (String key : new String[] {"tokenizer.ggml.tokens", "tokenizer.ggml.merges"}) {
+      if (donor.has(key)) {
+        w.putStrings(key, donor.getStringArray(key));
+      }
+    }
+    if (donor.has("tokenizer.ggml.token_type")) {
+      w.putInts("tokenizer.ggml.token_type", donor.getIntArray("tokenizer.ggml.token_type"));
+    }
+    for (String key : new String[] {"tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id",
+        "tokenizer.ggml.padding_token_id", "tokenizer.ggml.unknown_token_id"}) {
+      donor.findLong(key).ifPresent(value -> w.putUInt32(key, value));
+    }
+    for (String key : new String[] {"tokenizer.ggml.add_bos_token", "tokenizer.ggml.add_eos_token"}) {
+      donor.findBoolean(key).ifPresent(value -> w.put(key, value));
+    }
   }
 
   private static void add(List<String> tokens, List<Float> scores, List<Integer> types, String text, float score, int type) {
