@@ -183,9 +183,7 @@ public final class WebSocketLink implements AutoCloseable {
   }
 
   public void partial(String id, int revision, String text) {
-    if (text.codePointCount(0, text.length()) <= limits().maxContextChars()) {
-      send(seq -> new InputPartial(eventId(seq), seq, id, revision, text));
-    }
+    send(seq -> new InputPartial(eventId(seq), seq, id, revision, text));
   }
 
   /** Whether the cloud accepts {@code text} as a turn's input, by the limits it announced. */
@@ -273,6 +271,9 @@ public final class WebSocketLink implements AutoCloseable {
   private void flush() {
     while (canSendNow() && !waiting.isEmpty()) {
       ClientEvent event = waiting.poll().apply(session.nextSeq());
+      if (event instanceof InputPartial && !accepts(((InputPartial) event).text())) {
+        continue; // partials are optional; the final transcript decides whether the cloud takes the turn
+      }
       if (event instanceof InputFinal && !accepts(((InputFinal) event).text())) {
         refuseTurn(((InputFinal) event).turnId());
       } else if (!(event instanceof TurnEvent) || !((TurnEvent) event).turnId().equals(refusedTurn) || event instanceof TurnCancel) {
