@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Import;
       "overture.verify.repair-bridges[0]=\\" + HandoffServiceTest.BRIDGE,
     })
 @Import(PuppetEngineConfiguration.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "PT30S") // the first request of a class can be slow on a busy 2-core CI machine
 public @interface HandoffServiceTest {
   String KEY = "test-key-0123456789";
   String RATE_KEY = "rate-key-0123456789";
