@@ -84,8 +84,12 @@ final class ChatCommand implements Callable<Integer> {
       TurnRecorder recorder = new TurnRecorder(System.out);
       try (AgentSetup setup = new AgentSetup(micro, agentMode == AgentMode.DEVICE_ONLY ? null : url, key, agentMode, speechRate, userRate,
           Duration.ofMillis(graceMillis), OpenerPolicy.defaults(), recorder)) {
+        if (agentMode != AgentMode.DEVICE_ONLY) {
+          setup.warmUp("What is a word?"); // one hidden turn, so the first shown turn is not a JIT warm-up
+        }
         System.out.println("mode " + mode + (url != null ? ", cloud " + (cloudUrl != null ? cloudUrl : "in-process, round trip " + rttMillis + " ms") : "")
             + ". Type a question; Ctrl-D ends.");
+        System.out.println("(The bundled models were trained on single questions: later turns see the history and answer worse.)");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> labels = new ArrayList<>();
         List<TurnResult> results = new ArrayList<>();
@@ -117,6 +121,10 @@ final class ChatCommand implements Callable<Integer> {
   private static String prompt(BufferedReader in) throws java.io.IOException {
     System.out.print("\nyou> ");
     System.out.flush();
-    return in.readLine();
+    String line = in.readLine();
+    if (line != null && System.console() == null) {
+      System.out.println(line); // piped input is not echoed by a terminal
+    }
+    return line;
   }
 }

@@ -110,7 +110,9 @@ final class DemoCommand implements Callable<Integer> {
             TurnReport.timeline(out, result, recorder);
             if (step.bargeInAfterWords() >= 0) {
               List<dev.overture.protocol.HistoryItem> history = setup.conversation().history();
-              out.println("    barge-in      the user spoke after " + setup.speaker().wordsHeard() + " words were heard; the history on both sides keeps");
+              out.println("    barge-in      the user spoke after " + setup.speaker().wordsHeard() + " words were heard"
+                  + (result.status() == dev.overture.device.TurnStatus.CANCELLED ? "" : " (the whole reply had arrived already)")
+                  + "; the history on both sides keeps");
               out.println("                  \"" + history.get(history.size() - 1).text() + "\"");
             }
             labels.add(step.text());

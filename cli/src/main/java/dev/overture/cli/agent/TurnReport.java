@@ -17,7 +17,7 @@ public final class TurnReport {
     if (m.firstWordNanos() >= 0) {
       String how = m.speculativeHit()
           ? "opener drafted while the user spoke, reused as is"
-          : m.prefillTokensAtEnd() + " prompt tokens left to prefill at end of speech";
+          : m.prefillTokensAtEnd() + (m.prefillTokensAtEnd() == 1 ? " prompt token" : " prompt tokens") + " left to prefill at end of speech";
       out.printf(Locale.ROOT, "    first word    %s  (%s)%n", ms(m.firstWordNanos()), how);
     } else {
       out.println("    first word    none");
@@ -40,8 +40,9 @@ public final class TurnReport {
       out.println("    fallback      " + m.fallback() + ": the device completed the sentence");
     }
     out.println("    reply         " + recorder.markedReply().trim());
-    out.printf(Locale.ROOT, "    status        %s   (%d words from the device, %d from the cloud; \u2016 marks the seam)%n",
-        result.status().name().toLowerCase(Locale.ROOT), m.deviceWords(), m.cloudWords());
+    out.printf(Locale.ROOT, "    status        %s   (%d words from the device, %d from the cloud%s)%n",
+        result.status().name().toLowerCase(Locale.ROOT), m.deviceWords(), m.cloudWords(),
+        m.deviceWords() > 0 && m.cloudWords() > 0 ? "; \u2016 marks the seam" : "");
   }
 
   public static void summary(PrintStream out, List<String> labels, List<TurnResult> results) {
