@@ -1,5 +1,6 @@
 package dev.overture.cli;
 
+import dev.overture.cli.agent.AgentSetup;
 import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.device.AgentListener;
@@ -163,7 +164,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
         FirstWordListener listener = new FirstWordListener();
         Conversation conversation = agent.newConversation(listener);
         try {
-          TurnResult result = speak(conversation, QUESTIONS.get(i % QUESTIONS.size()), 120, 150);
+          TurnResult result = AgentSetup.speak(conversation, QUESTIONS.get(i % QUESTIONS.size()), 120, 150).get(120, TimeUnit.SECONDS);
           if (i >= warmup && listener.first.isDone()) {
             latency.recordValue(Math.max(1, listener.first.get() / 1_000));
             hits += result.metrics().speculativeHit() ? 1 : 0;
@@ -175,19 +176,6 @@ final class BenchDeviceCommand implements Callable<Integer> {
       }
     }
     return new FirstWord(latency, hits, tokensLeft);
-  }
-
-  /** Partials one per word every {@code wordMillis}, the final {@code endMillis} after the last. */
-  static TurnResult speak(Conversation conversation, String text, long wordMillis, long endMillis) throws Exception {
-    String[] words = text.split(" ");
-    StringBuilder partial = new StringBuilder();
-    for (int w = 0; w < words.length; w++) {
-      partial.append(w == 0 ? "" : " ").append(words[w]);
-      conversation.partialTranscript(partial.toString());
-      Thread.sleep(w == words.length - 1 ? endMillis : wordMillis);
-    }
-    CompletableFuture<TurnResult> done = conversation.finalTranscript(text);
-    return done.get(120, TimeUnit.SECONDS);
   }
 
   private static final class FirstWordListener implements AgentListener {
@@ -248,7 +236,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
       speaker.attach(conversation);
       try {
         Thread.sleep(1_000 + 2 * rtt); // the app opens its session before the user speaks
-        return speak(conversation, question, 250, 150);
+        return AgentSetup.speak(conversation, question, 250, 150).get(120, TimeUnit.SECONDS);
       } finally {
         conversation.close();
       }

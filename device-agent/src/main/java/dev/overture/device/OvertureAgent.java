@@ -10,6 +10,7 @@ import dev.overture.device.opener.OpenerPolicy;
 import dev.overture.lm.LanguageModel;
 import dev.overture.lm.LoadOptions;
 import dev.overture.lm.SessionOptions;
+import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.kernel.Kernels;
 import dev.overture.protocol.ClientInfo;
 import dev.overture.protocol.HistoryItem;
@@ -405,7 +406,7 @@ public final class OvertureAgent implements AutoCloseable {
       LoadOptions options = kernels == null ? LoadOptions.defaults() : LoadOptions.defaults().withKernels(kernels);
       LanguageModel model = modelPath != null ? LanguageModel.load(modelPath, options) : LanguageModel.load(modelName, modelImage, options);
       try {
-        dev.overture.lm.chat.ChatFormat.fromGguf(model.file().metadata(), model.tokenizer());
+        ChatFormat.fromGguf(model.file().metadata(), model.tokenizer()); // fail at build, not at the first conversation
       } catch (IOException | RuntimeException e) {
         model.close();
         throw e;

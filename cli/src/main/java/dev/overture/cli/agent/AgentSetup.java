@@ -1,5 +1,6 @@
 package dev.overture.cli.agent;
 
+import dev.overture.device.AgentListener;
 import dev.overture.device.AgentMode;
 import dev.overture.device.Conversation;
 import dev.overture.device.OvertureAgent;
@@ -9,6 +10,7 @@ import dev.overture.device.playback.SimulatedSpeaker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,7 +63,7 @@ public final class AgentSetup implements AutoCloseable {
    * sides before the first turn that is shown or measured.
    */
   public void warmUp(String question) throws Exception {
-    Conversation scratch = agent.newConversation(new dev.overture.device.AgentListener() {});
+    Conversation scratch = agent.newConversation(new AgentListener() {});
     try {
       scratch.partialTranscript(question);
       scratch.finalTranscript(question).get(60, TimeUnit.SECONDS);
@@ -84,14 +86,8 @@ public final class AgentSetup implements AutoCloseable {
     speaker.awaitSilence(60_000);
     speaker.newTurn();
     recorder.newTurn();
-    String[] words = text.trim().split("\\s+");
-    StringBuilder partial = new StringBuilder();
-    for (String word : words) {
-      partial.append(partial.length() == 0 ? "" : " ").append(word);
-      conversation.partialTranscript(partial.toString());
-      Thread.sleep((long) (1000 / userWordsPerSecond));
-    }
-    java.util.concurrent.CompletableFuture<TurnResult> result = conversation.finalTranscript(text.trim());
+    long wordMillis = (long) (1000 / userWordsPerSecond);
+    CompletableFuture<TurnResult> result = speak(conversation, text, wordMillis, wordMillis);
     if (bargeInAfterWords >= 0) {
       // Usually the reply is complete long before it has been spoken: the barge-in then cuts the
       // history of a finished turn.
@@ -105,6 +101,22 @@ public final class AgentSetup implements AutoCloseable {
     TurnResult done = result.get(60, TimeUnit.SECONDS);
     speaker.awaitSilence(60_000);
     return done;
+  }
+
+  /**
+   * A simulated recognizer: one partial transcript per word, {@code wordMillis} apart, then the
+   * final transcript {@code endMillis} after the last partial (the end-pointing delay).
+   */
+  public static CompletableFuture<TurnResult> speak(Conversation conversation, String text, long wordMillis, long endMillis)
+      throws InterruptedException {
+    String[] words = text.trim().split("\\s+");
+    StringBuilder partial = new StringBuilder();
+    for (int w = 0; w < words.length; w++) {
+      partial.append(w == 0 ? "" : " ").append(words[w]);
+      conversation.partialTranscript(partial.toString());
+      Thread.sleep(w == words.length - 1 ? endMillis : wordMillis);
+    }
+    return conversation.finalTranscript(text.trim());
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.overture.device.AgentListener;
 import dev.overture.device.RepairStart;
 import dev.overture.device.ReplyWord;
 import dev.overture.device.Rewind;
-import dev.overture.device.TurnResult;
 import dev.overture.device.WordSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -102,7 +101,4 @@ public final class TurnRecorder implements AgentListener {
       live.println("           ! " + error.kind() + ": " + error.getMessage());
     }
   }
-
-  @Override
-  public void onTurnDone(TurnResult result) {}
 }

@@ -87,8 +87,8 @@ public record EmbeddedProperties(
     public Offload {
       // Fields are assigned after this block, so the checks take the parameters.
       ExpertBudget.parse(residentExperts);
-      allocationPolicy(allocation);
-      replacementPolicy(replacement);
+      LayerAllocation.parse(allocation);
+      ReplacementPolicy.parseOnline(replacement);
       RoutingChoice.of(routing, routingParameter);
       LinkModel.parse(link);
     }
@@ -108,27 +108,11 @@ public record EmbeddedProperties(
     }
 
     public LayerAllocation allocationPolicy() {
-      return allocationPolicy(allocation);
-    }
-
-    private static LayerAllocation allocationPolicy(String allocation) {
-      return switch (allocation.toLowerCase(java.util.Locale.ROOT)) {
-        case "uniform" -> LayerAllocation.UNIFORM;
-        case "shallow-first" -> LayerAllocation.SHALLOW_FIRST;
-        default -> throw new IllegalArgumentException("overture.embedded.offload.allocation must be uniform or shallow-first, got '" + allocation + "'");
-      };
+      return LayerAllocation.parse(allocation);
     }
 
     public ReplacementPolicy replacementPolicy() {
-      return replacementPolicy(replacement);
-    }
-
-    private static ReplacementPolicy replacementPolicy(String replacement) {
-      return switch (replacement.toLowerCase(java.util.Locale.ROOT)) {
-        case "lru" -> ReplacementPolicy.LRU;
-        case "lfu" -> ReplacementPolicy.LFU;
-        default -> throw new IllegalArgumentException("overture.embedded.offload.replacement must be lru or lfu, got '" + replacement + "'");
-      };
+      return ReplacementPolicy.parseOnline(replacement);
     }
 
     public RoutingChoice routingChoice() {

@@ -41,7 +41,6 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
   // Guarded by this.
   private final List<ReplyWord> queue = new ArrayList<>();
   private final StringBuilder spoken = new StringBuilder();
-  private int wordsSpoken;
   private int turnWordsSpoken;
   private boolean playing;
   private ScheduledFuture<?> next;
@@ -114,7 +113,6 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
     stop();
     spoken.setLength(0);
     turnWordsSpoken = 0;
-    wordsSpoken = 0;
   }
 
   @Override
@@ -173,8 +171,7 @@ public final class SimulatedSpeaker implements AgentListener, AutoCloseable {
       spoken.append(word.text());
       boolean newWord = word.index() + 1 > turnWordsSpoken;
       turnWordsSpoken = Math.max(turnWordsSpoken, word.index() + 1);
-      wordsSpoken = turnWordsSpoken;
-      heard = wordsSpoken;
+      heard = turnWordsSpoken;
       target = progress;
       pause = newWord ? wordNanos : 0;
       next = clock.schedule(this::speakNext, pause, TimeUnit.NANOSECONDS);

@@ -11,6 +11,18 @@ public enum LayerAllocation {
   /** Shares falling linearly with depth: layer {@code l} of {@code L} weighs {@code L - l}. */
   SHALLOW_FIRST;
 
+  /** {@code uniform} or {@code shallow-first}, as operators write it. */
+  public static LayerAllocation parse(String name) {
+    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "uniform":
+        return UNIFORM;
+      case "shallow-first":
+        return SHALLOW_FIRST;
+      default:
+        throw new IllegalArgumentException("allocation must be uniform or shallow-first, got '" + name + "'");
+    }
+  }
+
   int[] spread(int total, int layers, int expertsPerLayer) {
     int[] slots = new int[layers];
     double[] weight = new double[layers];

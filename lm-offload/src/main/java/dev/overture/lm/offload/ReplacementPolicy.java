@@ -11,5 +11,20 @@ public enum ReplacementPolicy {
    * only when replaying a recorded trace ({@link CacheSimulator}): the bound no online policy
    * passes under the same routing.
    */
-  BELADY
+  BELADY;
+
+  /**
+   * {@code lru} or {@code lfu}, as operators write it ({@code belady} only replays a trace and is
+   * not accepted here).
+   */
+  public static ReplacementPolicy parseOnline(String name) {
+    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "lru":
+        return LRU;
+      case "lfu":
+        return LFU;
+      default:
+        throw new IllegalArgumentException("replacement must be lru or lfu, got '" + name + "'");
+    }
+  }
 }
