@@ -213,10 +213,222 @@ def dialogues(rng, synsets, sid, lemma, phrasings, extra_rng=None):
     return out
 
 
-def chatml(user, assistant=None):
-    """The ChatML text of one exchange; without assistant, the generation prompt."""
-    p = "<|im_start|>user\n" + user + "<|im_end|>\n<|im_start|>assistant\n"
+def chatml(user, assistant=None, history=()):
+    """The ChatML text of one exchange after the earlier (user, assistant) turns of history; without
+    assistant, the generation prompt."""
+    earlier = "".join(chatml(u, a) for u, a in history)
+    p = earlier + "<|im_start|>user\n" + user + "<|im_end|>\n<|im_start|>assistant\n"
     return p if assistant is None else p + assistant + "<|im_end|>\n"
+
+
+# ---- Openers for any word (issue 12) ---------------------------------------------------------------
+# The micro speaks its opener before the cloud can judge it, so an opener must be right or safely
+# generic: it restates the word asked about, even one the model was never taught, and leaves the facts
+# to the cloud. Opener-only dialogues teach that: a question about one of tens of thousands of WordNet
+# lemmas, answered with the opener the fact dialogues of its kind begin with, the loss on the opener's
+# tokens only (row field "open"), so no fact is taught, right or wrong.
+OPENER_ANSWERS = {  # each fact-answer template of corpus.py cut before its fact slot
+    "definition": {p: [t.split("{g}")[0].rstrip() for t in ts] for p, ts in DEF_ANSWERS.items()},
+    "example": [t.split("{x}")[0].rstrip() for t in EXAMPLE_A],
+    "synonym": [t.split("{x}")[0].rstrip() for t in SYN_A],
+    "kind": {p: [t.split("{x}")[0].rstrip() for t in ts] for p, ts in KIND_A.items()},
+    "parts": [t.split("{x}")[0].rstrip() for t in PARTS_A],
+    "antonym": [t.split("{x}")[0].rstrip() for t in ANT_A],
+}
+# Adverbs appear only in opener dialogues (the fact corpus has none).
+ADV_QUESTIONS = ["What does \"{w}\" mean?", "What is the meaning of {w}?", "Define the adverb {w}.",
+                 "What does the word {w} mean?", "Tell me what {w} means.", "Please define {w}."]
+ADV_ANSWERS = ["The word \"{w}\" means", "{W} means", "The adverb \"{w}\" means"]
+# Requests framed by another verb, so that the framing verb is not taken for the word asked about
+# ("Can you explain what it means to X?" was answered about "explain"). The held-out phrasings'
+# own verbs ("explain", "like to know") stay out of training: they remain a test of transfer.
+FRAMED_QUESTIONS = {
+    "n": ["Can you describe what {a} {w} is?", "Could you tell me what {a} {w} is?", "Can you help me understand what {a} {w} is?",
+          "Would you clarify what {a} {w} is?", "Can you spell out what {w} means?", "Could you define {w} for me?"],
+    "v": ["Can you describe what it means to {w}?", "Could you tell me what it means to {w}?",
+          "Can you help me understand what it means to {w}?", "Would you clarify what it means to {w}?",
+          "Can you spell out what it means to {w}?", "Could you define the verb {w} for me?"],
+    "a": ["Can you describe what {w} means?", "Could you tell me what {w} means?", "Can you help me understand the word {w}?",
+          "Would you clarify what {w} means?", "Can you spell out the meaning of {w}?", "Could you define {w} for me?"],
+}
+# Loanwords as users type them, with their accents (WordNet 3.1 spells them in ASCII).
+ACCENTED = {"cafe": "café", "naive": "naïve", "fiance": "fiancé", "fiancee": "fiancée",
+            "cliche": "cliché", "facade": "façade", "protege": "protégé", "souffle": "soufflé", "deja vu": "déjà vu",
+            "creme brulee": "crème brûlée", "pinata": "piñata", "jalapeno": "jalapeño", "entree": "entrée",
+            "puree": "purée", "saute": "sauté", "touche": "touché", "decor": "décor",
+            "debut": "début", "debutante": "débutante", "divorcee": "divorcée", "emigre": "émigré", "blase": "blasé",
+            "passe": "passé", "risque": "risqué", "consomme": "consommé", "creche": "crèche", "eclair": "éclair",
+            "melee": "mêlée", "negligee": "négligée", "outre": "outré", "soiree": "soirée", "vicuna": "vicuña", "manana": "mañana", "senor": "señor", "senora": "señora",
+            "attache": "attaché", "applique": "appliqué", "cortege": "cortège", "flambe": "flambé", "frappe": "frappé", "matinee": "matinée",
+            "naivete": "naïveté", "neglige": "négligé", "precis": "précis", "recherche": "recherché",
+            "seance": "séance", "tete-a-tete": "tête-à-tête", "doppelganger": "doppelgänger"}
+ACCENT_MAP = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ü", "n": "ñ", "c": "ç"}
+OPENER_KINDS = [("definition", 0.64), ("synonym", 0.1), ("kind", 0.1), ("example", 0.08), ("antonym", 0.04),
+                ("parts", 0.04)]
+
+
+def all_lemmas(z):
+    """Every WordNet lemma (index files) as {lemma: pos of its first listing}; adverbs as "r"."""
+    out = {}
+    for fname, pos in (("noun", "n"), ("verb", "v"), ("adj", "a"), ("adv", "r")):
+        for line in read(z, "index." + fname).splitlines():
+            if line.startswith(" "):
+                continue
+            w = clean_lemma(line.split()[0])
+            if (len(w) >= 3 and not any(ch.isdigit() for ch in w) and w.replace(" ", "").replace("-", "").replace("'", "").isalpha()
+                    and len(w.split()) <= 3 and w not in SKIP_LEMMAS):
+                out.setdefault(w, pos)
+    return out
+
+
+def accent_variant(rng, w):
+    """w with one letter given a diacritic (teaches the opener to copy accented spellings as typed)."""
+    spots = [i for i, ch in enumerate(w) if ch in ACCENT_MAP]
+    if not spots:
+        return w
+    i = rng.choice(spots)
+    return w[:i] + ACCENT_MAP[w[i]] + w[i + 1:]
+
+
+def opener_dialogue(rng, lemma, pos, kind=None, question=None):
+    """One opener-only dialogue: a question about lemma and the opener its answer begins with."""
+    if pos == "r":
+        q = question or rng.choice(ADV_QUESTIONS)
+        return {"pos": pos, "lemma": lemma, "kind": "definition", "user": fill(q, lemma),
+                "assistant": fill(rng.choice(ADV_ANSWERS), lemma), "open": True}
+    if kind is None:
+        r, kind = rng.random(), "definition"
+        for k, share in OPENER_KINDS:
+            if r < share:
+                kind = k
+                break
+            r -= share
+    if (kind == "kind" and pos not in KIND_Q) or (kind in ("parts",) and pos != "n") or (kind == "antonym" and pos != "a"):
+        kind = "definition"
+    if kind == "definition":
+        q = question or rng.choice(DEF_QUESTIONS[pos][:-HELD_OUT_PHRASINGS] + EXTRA_DEF_QUESTIONS[pos] + FRAMED_QUESTIONS[pos])
+        a = rng.choice(OPENER_ANSWERS["definition"][pos])
+    else:
+        qs = {"example": EXAMPLE_Q, "synonym": SYN_Q, "kind": KIND_Q.get(pos), "parts": PARTS_Q, "antonym": ANT_Q}[kind]
+        q = question or rng.choice(qs)
+        a = rng.choice(OPENER_ANSWERS[kind][pos] if kind == "kind" else OPENER_ANSWERS[kind])
+    return {"pos": pos, "lemma": lemma, "kind": kind, "user": fill(q, lemma), "assistant": fill(a, lemma), "open": True}
+
+
+def opener_sets(z, excluded, n_train, n_eval, seed):
+    """(training opener dialogues, held-out lemma questions). The held-out lemmas are mentioned by no
+    training dialogue of any kind (checked by the caller against the whole training text); they are asked
+    in the training phrasings and the held-out ones, with gold = the lemma's first-sense gloss."""
+    rng = random.Random(seed + 2)
+    lemmas = all_lemmas(z)
+    pool = sorted(w for w in lemmas if w.lower() not in excluded)
+    rng.shuffle(pool)
+    held, train_lemmas = pool[:n_eval * 3], pool[n_eval * 3:n_eval * 3 + n_train]
+    accented_keys = sorted(k for k in ACCENTED if k in lemmas)
+    held_accented = set(accented_keys[::4])  # every fourth real loanword only in the held-out set
+    train = []
+    for w in train_lemmas:
+        form = accent_variant(rng, w) if rng.random() < 0.03 else w
+        train.append(opener_dialogue(rng, form, lemmas[w]))
+    for k in accented_keys:
+        if k not in held_accented:
+            for _ in range(3):
+                train.append(opener_dialogue(rng, ACCENTED[k], lemmas[k]))
+    glosses = first_sense_glosses(z)
+    evals = []
+    for w in [ACCENTED[k] for k in sorted(held_accented)] + held:
+        base = next((k for k, v in ACCENTED.items() if v == w), w)
+        pos = lemmas[base]
+        if base not in glosses or pos == "r":
+            continue
+        q = rng.choice(DEF_QUESTIONS[pos])  # training and held-out phrasings alike
+        row = opener_dialogue(rng, w, pos, "definition", q)
+        row.pop("open")
+        row["gold"] = glosses[base]
+        evals.append(row)
+        if len(evals) == n_eval:
+            break
+    return train, evals
+
+
+def first_sense_glosses(z):
+    """{lemma: gloss of its sense 1} from index.sense and the data files."""
+    synsets = parse_data(z)
+    out = {}
+    for line in read(z, "index.sense").splitlines():
+        key, offset, sense_no, _ = line.split()
+        lemma, _, rest = key.partition("%")
+        pos = SS_TYPE.get(rest.split(":")[0])
+        if sense_no == "1" and pos and (pos, offset) in synsets:
+            out.setdefault(clean_lemma(lemma), synsets[(pos, offset)]["gloss"])
+    return out
+
+
+# ---- Conversations (issue 12) ---------------------------------------------------------------------
+# Follow-up turns lean on the previous answer ("And what is it a kind of?"); their answers restate the
+# lemma, as the single-turn answers do. Sessions chain several exchanges and long user messages, so the
+# models learn to answer the latest question across a context of up to about 1,000 tokens.
+FOLLOW_Q = {
+    "kind": ["And what is it a kind of?", "What kind of thing is it?", "And what category does it belong to?"],
+    "synonym": ["What's another word for it?", "Is there a synonym for it?", "And what else can it be called?"],
+    "example": ["Give me an example.", "Can you use it in a sentence?", "How is it used?"],
+    "antonym": ["And its opposite?", "What is the opposite?", "And what means the opposite?"],
+    "parts": ["What are its parts?", "And what does it consist of?", "What parts does it have?"],
+    "part-of": ["What is it part of?", "And where would you find it?", "It is part of what?"],
+    "definition": ["And what does it mean?", "What does that word mean?", "So what is it exactly?"],
+}
+HELD_OUT_FOLLOW = 1  # the last phrasing of each kind is asked only in the held-out two-turn set
+FILLER_OPENERS = ["I was reading something earlier and a few lines stuck with me.", "Sorry for the long message.",
+                  "Here is some context first.", "Let me tell you what I was doing today."]
+FILLER_CLOSERS = ["Anyway, my question:", "So here is what I want to know.", "Okay, question:", "Anyway."]
+
+
+def follow_ups(rng, rows_by_synset, synset_ids, held_out):
+    """Two-turn dialogues: a first exchange about a synset, then a follow-up about "it". held_out: use the
+    phrasings never trained."""
+    out = []
+    for sid in synset_ids:
+        rows = rows_by_synset[sid]
+        firsts = [r for r in rows if r["kind"] == "definition"]
+        seconds = [r for r in rows if r["kind"] in FOLLOW_Q and r["kind"] != "definition"]
+        if not firsts:
+            continue
+        first = rng.choice(firsts)
+        if not seconds or (not held_out and rng.random() < 0.25):  # definition as the follow-up
+            others = [r for r in rows if r["kind"] != "definition"]
+            if not others:
+                continue
+            first, second = rng.choice(others), first
+        else:
+            second = rng.choice(seconds)
+        phr = FOLLOW_Q[second["kind"]]
+        q = phr[-1] if held_out else rng.choice(phr[:-HELD_OUT_FOLLOW])
+        out.append(dict(second, kind="follow-" + second["kind"], user=q, alone=second["user"],
+                        history=[[first["user"], first["assistant"]]]))
+    return out
+
+
+def sessions(rng, train_rows, count, max_chars):
+    """Multi-turn conversations of random earlier exchanges (loss on every assistant turn), some with a
+    long user message whose question comes at its end."""
+    examples = [x for r in train_rows if r["kind"] == "example" for x in re.findall(r'"([^"]+)"', r["assistant"])]
+    out = []
+    for _ in range(count):
+        history, chars = [], 0
+        while True:
+            r = rng.choice(train_rows)
+            user = r["user"]
+            if rng.random() < 0.2:
+                user = " ".join([rng.choice(FILLER_OPENERS)] + [x[0].upper() + x[1:] + "." for x in rng.sample(examples, rng.randint(2, 12))]
+                                + [rng.choice(FILLER_CLOSERS), user])
+            size = len(user) + len(r["assistant"]) + 40
+            if chars + size > max_chars and history:
+                break
+            history.append((r, user))
+            chars += size
+        *earlier, (last, user) = history
+        out.append(dict(last, kind="session-" + last["kind"], user=user, history=[[u, e["assistant"]] for e, u in earlier]))
+    return out
 
 
 def build(n_synsets, n_unseen, seed):
@@ -251,18 +463,77 @@ def build(n_synsets, n_unseen, seed):
     return train, knowledge, unseen, chosen
 
 
+def build_conversations(z, train, chosen, args):
+    """The issue-12 additions, each from its own generator so the base corpus stays as it was: opener-only
+    dialogues about lemmas beyond the taught synsets, follow-up turns, sessions, and their held-out sets."""
+    rng = random.Random(args.seed + 3)
+    by_synset = {}
+    for r in train:
+        by_synset.setdefault(r["synset"], []).append(r)
+    ids = sorted(by_synset, key=lambda sid: by_synset[sid][0]["rank"])
+    rng.shuffle(ids)
+    held_ids, train_ids = ids[:args.followup_eval], ids[args.followup_eval:]
+    follow_train = follow_ups(rng, by_synset, train_ids, held_out=False) + follow_ups(rng, by_synset, train_ids, held_out=False)
+    follow_eval = follow_ups(rng, by_synset, held_ids, held_out=True)
+    micro_ranks = set(sorted({r["rank"] for r in train})[:args.micro_synsets])
+    singles = [r for r in train]
+    sess = (sessions(rng, [r for r in singles if r["rank"] in micro_ranks], args.sessions // 2, args.session_chars)
+            + sessions(rng, singles, args.sessions - args.sessions // 2, args.session_chars))
+    for r in follow_train + follow_eval + sess:
+        r["ranks"] = sorted({r["rank"]} | {by_rank for by_rank in _history_ranks(r, train)})
+    excluded = {w.lower() for sid, lemma in chosen for w in [lemma] + parse_cache(z)[sid]["words"]}
+    openers, lemma_eval = opener_sets(z, excluded, args.opener_lemmas, args.lemma_eval * 2, args.seed)
+    text = "\n".join(chatml(r["user"], r["assistant"], r.get("history", ())) for r in train + follow_train + sess + openers).lower()
+    vocab = set(re.findall(r"[^\W\d_]+", text))
+    def mentioned(w):
+        w = w.lower()
+        return (w in text) if (" " in w or "-" in w) else (w in vocab)
+    lemma_eval = [r for r in lemma_eval if not mentioned(r["lemma"])][:args.lemma_eval]
+    extra_train = follow_train + sess + openers
+    rng.shuffle(extra_train)
+    return extra_train, follow_eval, lemma_eval
+
+
+_PARSED = {}
+
+
+def parse_cache(z):
+    if "s" not in _PARSED:
+        _PARSED["s"] = parse_data(z)
+    return _PARSED["s"]
+
+
+def _history_ranks(row, train):
+    """Ranks of the synsets whose answers appear in row's earlier turns (so train.py --synsets keeps a
+    conversation only when the model is taught every fact in it)."""
+    if "_answer_rank" not in _PARSED:
+        _PARSED["_answer_rank"] = {r["assistant"]: r["rank"] for r in train}
+    return [_PARSED["_answer_rank"][a] for _, a in row.get("history", ())]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--synsets", type=int, default=1500, help="training synsets")
     ap.add_argument("--unseen", type=int, default=150, help="held-out synsets never trained on")
     ap.add_argument("--knowledge-eval", type=int, default=300, help="held-out phrasing dialogues kept")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--opener-lemmas", type=int, default=30000, help="lemmas with opener-only dialogues")
+    ap.add_argument("--lemma-eval", type=int, default=300, help="held-out questions about lemmas no training text mentions")
+    ap.add_argument("--followup-eval", type=int, default=300, help="training synsets kept for held-out two-turn dialogues")
+    ap.add_argument("--sessions", type=int, default=600, help="multi-turn training conversations")
+    ap.add_argument("--session-chars", type=int, default=3600, help="longest session, in characters (~850 tokens)")
+    ap.add_argument("--micro-synsets", type=int, default=500, help="the micro's synsets (train.py --synsets): half the sessions use only them")
     args = ap.parse_args()
     train, knowledge, unseen, chosen = build(args.synsets, args.unseen, args.seed)
     knowledge = knowledge[:args.knowledge_eval]
+    for r in train + knowledge + unseen:
+        r["ranks"] = [r["rank"]]
+    extra, follow_eval, lemma_eval = build_conversations(zipfile.ZipFile(JAR), train, chosen, args)
+    train = train + extra
     d = os.path.join(OUT, "corpus")
     os.makedirs(d, exist_ok=True)
-    for name, rows in (("train", train), ("eval_knowledge", knowledge), ("eval_unseen", unseen)):
+    for name, rows in (("train", train), ("eval_knowledge", knowledge), ("eval_unseen", unseen),
+                       ("eval_followup", follow_eval), ("eval_lemmas", lemma_eval)):
         with open(os.path.join(d, name + ".jsonl"), "w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -276,7 +547,8 @@ def main():
              "unseen_synsets": args.unseen, "synsets_by_pos": pos, "train_dialogues": len(train),
              "train_by_kind": kinds, "eval_knowledge_dialogues": len(knowledge),
              "eval_unseen_dialogues": len(unseen),
-             "train_chars": sum(len(chatml(r["user"], r["assistant"])) for r in train)}
+             "eval_followup_dialogues": len(follow_eval), "eval_lemmas_dialogues": len(lemma_eval),
+             "train_chars": sum(len(chatml(r["user"], r["assistant"], r.get("history", ()))) for r in train)}
     with open(os.path.join(d, "stats.json"), "w") as f:
         json.dump(stats, f, indent=1)
     print(json.dumps(stats))

@@ -47,23 +47,31 @@ def token_f1(answer, gold):
     return 2 * p * r / (p + r)
 
 
-def answers(model, tok, users, prefixes=None, batch=32):
-    """Greedy answers (prefix + continuation, without <|im_end|>) to each user message."""
-    prefixes = prefixes or [""] * len(users)
-    out = []
-    for i in range(0, len(users), batch):
-        ids = [tok.encode(chatml(u) + p) for u, p in zip(users[i:i + batch], prefixes[i:i + batch])]
-        for p, gen in zip(prefixes[i:i + batch], model.generate_batch(ids, MAX_NEW, stop=EOS)):
-            out.append(p + tok.decode(gen[:-1] if gen and gen[-1] == EOS else gen))
-    return out
+def prompt_text(row):
+    """The generation prompt of a held-out row: its earlier turns, if any, then its question."""
+    return chatml(row["user"], history=[tuple(t) for t in row.get("history", ())])
+
+
+def answers(model, tok, prompts, prefixes=None, batch=32, cache=None):
+    """Greedy answers (prefix + continuation, without <|im_end|>) to each generation prompt; cache, a dict
+    kept per model, skips (prompt, prefix) pairs generated before (the verdict thresholds often agree)."""
+    prefixes = prefixes or [""] * len(prompts)
+    cache = {} if cache is None else cache
+    todo = sorted({(u, p) for u, p in zip(prompts, prefixes) if (u, p) not in cache})
+    for i in range(0, len(todo), batch):
+        group = todo[i:i + batch]
+        ids = [tok.encode(u + p) for u, p in group]
+        for (u, p), gen in zip(group, model.generate_batch(ids, MAX_NEW, stop=EOS)):
+            cache[(u, p)] = p + tok.decode(gen[:-1] if gen and gen[-1] == EOS else gen)
+    return [cache[(u, p)] for u, p in zip(prompts, prefixes)]
 
 
 @torch.no_grad()
-def opener_token_logprobs(model, tok, user, opener):
+def opener_token_logprobs(model, tok, prompt, opener):
     """(opener token ids, their log-probs under model given the generation prompt); the opener's tokens are
     those after the prompt's in the tokenization of prompt + opener."""
-    p = tok.encode(chatml(user))
-    full = tok.encode(chatml(user) + opener)
+    p = tok.encode(prompt)
+    full = tok.encode(prompt + opener)
     if full[:len(p)] != p or len(full) == len(p):
         return [], []
     logp = model(torch.tensor([full[:-1]]))[0].float().log_softmax(-1)
@@ -71,9 +79,9 @@ def opener_token_logprobs(model, tok, user, opener):
     return ids, [float(x) for x in logp[len(p) - 1:].gather(1, torch.tensor(ids)[:, None])[:, 0]]
 
 
-def opener_logprob(model, tok, user, opener):
+def opener_logprob(model, tok, prompt, opener):
     """Mean log-prob per opener token under model, given the generation prompt."""
-    _, lps = opener_token_logprobs(model, tok, user, opener)
+    _, lps = opener_token_logprobs(model, tok, prompt, opener)
     return sum(lps) / len(lps) if lps else 0.0
 
 
@@ -82,11 +90,11 @@ def opener_words(opener):
     return [w if i == 0 else " " + w for i, w in enumerate(opener.split(" "))]
 
 
-def word_logprobs(model, tok, user, words):
+def word_logprobs(model, tok, prompt, words):
     """Per-word mean log-probability of the opener's tokens under model, mapped onto the words by
     character offsets exactly as the cloud service's OpenerAlignment does (a token counts for every word
     whose characters it touches); None where the tokens' text does not end with the opener."""
-    opener_ids, lps = opener_token_logprobs(model, tok, user, "".join(words))
+    opener_ids, lps = opener_token_logprobs(model, tok, prompt, "".join(words))
     if not opener_ids:
         return None
     raw, ends = b"", []
@@ -110,26 +118,50 @@ def word_logprobs(model, tok, user, words):
     return [sums[w] / counts[w] if counts[w] else 0.0 for w in range(len(words))]
 
 
+def first_bad_word(scores, threshold):
+    """Index of the first word scored below threshold (the service's verdict), None when all pass."""
+    for i, s in enumerate(scores or ()):
+        if s < threshold:
+            return i
+    return None
+
+
 def rewound(opener, scores, threshold):
     """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
-    words = opener.split(" ")
-    if scores is None:
-        return opener
-    for i, s in enumerate(scores):
-        if s < threshold:
-            return " ".join(words[:i])
-    return opener
+    bad = first_bad_word(scores, threshold)
+    return opener if bad is None else " ".join(opener.split(" ")[:bad])
+
+
+# Words an opener uses to restate the question, not to state a fact (the answer templates' own words).
+RESTATEMENT_WORDS = set("""word means refers to is verb adverb something described as another for can also be called
+synonym of kind type belongs category parts include has such consists opposite antonym example here you could say
+part find way doing what meaning""".split()) | {"a", "an", "the", "in", "on", "and", "or", "it", "its", "that",
+                                                 "this", "with", "by", "from", "at"}
+
+
+def names_lemma(opener, lemma):
+    """Whether the opener restates the lemma asked about, exactly (case aside)."""
+    return re.search(r"(?<!\w)" + re.escape(lemma.lower()) + r"(?!\w)", opener.lower()) is not None
+
+
+def wrong_fact(opener, lemma, gold):
+    """Whether the opener's words state something the gold answer does not: a content word (not a
+    restatement word, not the lemma's) absent from the gold."""
+    own = set(words(lemma)) | RESTATEMENT_WORDS
+    gold_words = set(words(gold))
+    return any(w not in own and w not in gold_words for w in words(opener))
 
 
 @torch.no_grad()
 def perplexity(model, docs):
-    """Perplexity of the answer tokens (the reply and its <|im_end|>), given each question: the models are
+    """Perplexity of the answer tokens (each reply and its <|im_end|>), given each question: the models are
     trained on answers only, and nothing can predict which question a user asks."""
     nll, n = 0.0, 0
-    for ids, start in docs:
+    for ids, spans in docs:
         logits = model(torch.tensor([ids[:-1]]))[0].float()
-        nll += float(torch.nn.functional.cross_entropy(logits[start - 1:], torch.tensor(ids[start:]), reduction="sum"))
-        n += len(ids) - start
+        for s0, s1 in spans:
+            nll += float(torch.nn.functional.cross_entropy(logits[s0 - 1:s1 - 1], torch.tensor(ids[s0:s1]), reduction="sum"))
+            n += s1 - s0
     return math.exp(nll / n)
 
 
@@ -162,9 +194,56 @@ def load_rows(name, limit):
     return rows[:limit] if limit else rows
 
 
+def question_sets(args):
+    knowledge = load_rows("eval_knowledge", 0)
+    micro_knows = most_familiar(load_rows("train", 0), args.micro_synsets) if args.micro_synsets else None
+    sets = {"taught to both models": [r for r in knowledge if micro_knows is None or r["rank"] in micro_knows]}
+    if micro_knows is not None:
+        sets["taught to the MoE only"] = [r for r in knowledge if r["rank"] not in micro_knows]
+    sets["taught to neither (unseen synsets)"] = load_rows("eval_unseen", 0)
+    sets["lemmas no training text mentions"] = load_rows("eval_lemmas", 0)
+    follow = load_rows("eval_followup", args.limit)
+    sets["follow-ups (two turns)"] = follow
+    sets["the follow-ups asked alone"] = [dict({k: v for k, v in r.items() if k != "history"}, user=r["alone"]) for r in follow]
+    return {name: rows[:args.limit] if args.limit else rows for name, rows in sets.items()}
+
+
+def evaluate_set(rows, micro, moe, tok, args, caches):
+    prompts, golds = [prompt_text(r) for r in rows], [r["gold"] for r in rows]
+    out = {"micro": answers(micro, tok, prompts, cache=caches["micro"]), "moe": answers(moe, tok, prompts, cache=caches["moe"])}
+    verdicts = {}
+    for n in SPLITS:
+        openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
+        out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
+        scores = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
+        for t in args.rewind:
+            bad = [first_bad_word(sc, t) for sc in scores]
+            cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
+            out[f"verdict{n}@{t:g}"] = answers(moe, tok, prompts, cut, cache=caches["moe"])
+            verdicts[f"{n}@{t:g}"] = {"accept": sum(b is None for b in bad) / len(bad),
+                                      "rewind": sum(b is not None and b >= args.heard for b in bad) / len(bad),
+                                      "repair": sum(b is not None and b < args.heard for b in bad) / len(bad),
+                                      "kept_words": sum(len(c.split()) for c in cut) / len(cut)}
+    f1 = {k: sum(token_f1(a, g) for a, g in zip(v, golds)) / len(v) for k, v in out.items()}
+    correctness = {"names_lemma": sum(names_lemma(" ".join(a.split(" ")[:SPLITS[0] + len(r["lemma"].split()) - 1]), r["lemma"])
+                                      for a, r in zip(out["micro"], rows)) / len(rows)}
+    for n in SPLITS:
+        correctness[f"wrong_fact{n}"] = sum(wrong_fact(" ".join(a.split(" ")[:n]), r["lemma"], g)
+                                            for a, r, g in zip(out["micro"], rows, golds)) / len(rows)
+    docs = encode_all(tok, rows)
+    examples = [dict({"prompt": p, "gold": g}, **{k: v[i] for k, v in out.items() if not k.startswith("verdict")})
+                for i, (p, g) in enumerate(zip(prompts, golds))]
+    return {"n": len(rows), "f1": f1, "verdicts": verdicts, "openers": correctness,
+            "ppl_micro": perplexity(micro, docs), "ppl_moe": perplexity(moe, docs), "examples": examples[:8]}
+
+
+def pct(x):
+    return f"{100 * x:.1f}"
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quant", default="f16", choices=["f16", "q8_0"])
+    ap.add_argument("--quant", default="q8_0", choices=["f16", "q8_0"])
     ap.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
     ap.add_argument("--micro", help="micro GGUF file (default: the shipped one of --quant)")
     ap.add_argument("--moe", help="MoE GGUF file (default: the shipped one of --quant)")
@@ -172,9 +251,11 @@ def main():
                     help="the micro's training synsets (train.py --synsets): splits the trained-synset questions into"
                          " those both models were taught and those only the MoE was (0: one row)")
     ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
-    ap.add_argument("--accept", type=float, default=-2.5, help="acceptance threshold, mean log-prob per token")
-    ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0],
-                    help="word log-prob thresholds for the rewound 8-word split (-10 is the service's default)")
+    ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0, -3.0, -2.0],
+                    help="verdict thresholds: a word is bad below this mean token log-prob (the service's min-word-logprob)")
+    ap.add_argument("--heard", type=int, default=1,
+                    help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
+                         " one a rewind (1: the replay found the first word playing before any verdict)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=os.path.join(OUT, "eval.json"))
     args = ap.parse_args()
@@ -184,64 +265,42 @@ def main():
     moe, tok2, _ = load_gguf(args.moe or os.path.join(args.models_dir, f"overture-moe-{args.quant}.gguf"))
     if tok.tokens != tok2.tokens:
         raise SystemExit("the two models must share one tokenizer")
-    knowledge = load_rows("eval_knowledge", 0)
-    if args.micro_synsets:
-        micro_knows = most_familiar(load_rows("train", 0), args.micro_synsets)
-        sets = {"taught to both models": [r for r in knowledge if r["rank"] in micro_knows],
-                "taught to the MoE only": [r for r in knowledge if r["rank"] not in micro_knows]}
-    else:
-        sets = {"taught to both models": knowledge}
-    sets["taught to neither (unseen synsets)"] = load_rows("eval_unseen", 0)
-    sets = {name: rows[:args.limit] if args.limit else rows for name, rows in sets.items()}
-    results = {}
-    for name, rows in sets.items():
-        users, golds = [r["user"] for r in rows], [r["gold"] for r in rows]
-        out = {"micro": answers(micro, tok, users), "moe": answers(moe, tok, users)}
-        accepted, kept = {}, {}
-        for n in SPLITS:
-            openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
-            out[f"split{n}"] = answers(moe, tok, users, openers)
-            accepted[n] = [opener_logprob(moe, tok, u, o) >= args.accept for u, o in zip(users, openers)]
-        # The service's verdict on the longest opener: rewind to the word before the first one the MoE
-        # scores below the threshold, then continue from there.
-        openers = [" ".join(a.split(" ")[:SPLITS[-1]]) for a in out["micro"]]
-        scores = [word_logprobs(moe, tok, u, opener_words(o)) for u, o in zip(users, openers)]
-        for t in args.rewind:
-            cut = [rewound(o, sc, t) for o, sc in zip(openers, scores)]
-            out[f"rewind{t:g}"] = answers(moe, tok, users, cut)
-            kept[t] = sum(len(c.split()) for c in cut) / len(cut)
-        f1 = {k: [token_f1(a, g) for a, g in zip(v, golds)] for k, v in out.items()}
-        examples = [dict({"user": u, "gold": g}, **{k: v[i] for k, v in out.items()})
-                    for i, (u, g) in enumerate(zip(users, golds))]
-        docs = encode_all(tok, rows)
-        results[name] = {"n": len(rows), "f1": {k: sum(v) / len(v) for k, v in f1.items()},
-                         "accept": {n: sum(v) / len(v) for n, v in accepted.items()}, "rewind_kept_words": kept,
-                         "ppl_micro": perplexity(micro, docs), "ppl_moe": perplexity(moe, docs),
-                         "examples": examples[:8]}
-    all_docs = [ids for rows in sets.values() for ids, _ in encode_all(tok, rows)]
-    route = routing(moe, all_docs)
+    caches = {"micro": {}, "moe": {}}
+    results = {name: evaluate_set(rows, micro, moe, tok, args, caches) for name, rows in question_sets(args).items()}
+    route = routing(moe, [ids for rows in [load_rows("eval_knowledge", 0), load_rows("eval_unseen", 0)]
+                          for ids, _ in encode_all(tok, rows)])
 
-    print(f"Held-out evaluation, {args.quant.upper()} weights (token F1 of the answer vs the gold gloss, %)\n")
-    print("| set | n | micro alone | MoE alone | split 4 words | split 6 words | split 8 words |"
-          " ppl micro | ppl MoE | MoE accepts opener 4/6/8 (%) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"Held-out evaluation, {args.quant.upper()} weights (token F1 of the answer vs the gold answer, %)\n")
+    print("| set | n | micro alone | MoE alone | split 4 / 6 / 8 words | ppl micro | ppl MoE |")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
         f = r["f1"]
-        print(f"| {name} | {r['n']} | {100 * f['micro']:.1f} | {100 * f['moe']:.1f} | "
-              + " | ".join(f"{100 * f[f'split{n}']:.1f}" for n in SPLITS)
-              + f" | {r['ppl_micro']:.2f} | {r['ppl_moe']:.2f} | "
-              + " / ".join(f"{100 * r['accept'][n]:.0f}" for n in SPLITS) + " |")
-    print(f"\nAcceptance: mean log-prob per opener token under the MoE >= {args.accept} nats.")
-    print(f"\nSplit of {SPLITS[-1]} words with the service's rewind verdict: the opener is cut before the first word whose"
-          " mean token log-prob under the MoE is below the threshold, and the MoE continues from there.\n")
-    print("| set | " + " | ".join(f"rewind at {t:g}: F1 (words kept)" for t in args.rewind) + " |")
+        print(f"| {name} | {r['n']} | {pct(f['micro'])} | {pct(f['moe'])} | "
+              + " / ".join(pct(f[f"split{n}"]) for n in SPLITS) + f" | {r['ppl_micro']:.2f} | {r['ppl_moe']:.2f} |")
+    print(f"\nSplit with the service's verdict: the opener of 4 / 6 / 8 words is cut before its first word whose mean"
+          f" token log-prob under the MoE is below the threshold, and the MoE continues from there. F1 (%), then"
+          f" the verdict's rates on the 8-word opener: accept / rewind / repair (%), a bad word among the first"
+          f" {args.heard} being a repair (already heard).\n")
+    print("| set | " + " | ".join(f"verdict at {t:g}" for t in args.rewind) + " |")
     print("|---" * (len(args.rewind) + 1) + "|")
     for name, r in results.items():
-        print(f"| {name} | " + " | ".join(f"{100 * r['f1'][f'rewind{t:g}']:.1f} ({r['rewind_kept_words'][t]:.1f})"
-                                         for t in args.rewind) + " |")
-    print(f"\nMoE routing on held-out text ({sum(len(d) for d in all_docs)} tokens): expert load (% of routed slots),"
-          " switch rate = share of consecutive tokens whose top-2 set (top-1 expert) changes\n")
-    print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + " | top-2 set switch | top-1 switch |")
+        cells = []
+        for t in args.rewind:
+            v = r["verdicts"][f"{SPLITS[-1]}@{t:g}"]
+            cells.append(" / ".join(pct(r["f1"][f"verdict{n}@{t:g}"]) for n in SPLITS)
+                         + f" ({pct(v['accept'])} / {pct(v['rewind'])} / {pct(v['repair'])})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nOpeners: the share of the micro's openers that name the word asked about within their first"
+          f" {SPLITS[0]} words (more for a multi-word lemma), and that state a wrong fact (a content word absent"
+          " from the gold answer) within 4 / 6 / 8 words (%).\n")
+    print("| set | names the lemma | wrong fact 4 / 6 / 8 |")
+    print("|---|---|---|")
+    for name, r in results.items():
+        o = r["openers"]
+        print(f"| {name} | {pct(o['names_lemma'])} | " + " / ".join(pct(o[f"wrong_fact{n}"]) for n in SPLITS) + " |")
+    print(f"\nMoE routing on held-out text: expert load (% of routed slots), switch rate = share of consecutive"
+          " tokens whose top-k set (top-1 expert) changes\n")
+    print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + " | top-k set switch | top-1 switch |")
     print("|---" * (moe.c.n_expert + 3) + "|")
     for l in route:
         print(f"| {l['layer']} | " + " | ".join(f"{100 * x:.1f}" for x in l["load"])

@@ -1,7 +1,11 @@
-"""Exports a training checkpoint to GGUF (llama.cpp `llama` architecture) as F16 and Q8_0, and loads
-GGUF files back into the PyTorch model (weights dequantized to float32).
+"""Exports a training checkpoint to GGUF (llama.cpp `llama` architecture) as Q8_0 (and F16 with --f16), and
+loads GGUF files back into the PyTorch model (weights dequantized to float32).
 
-Usage: python3 training/export.py --model micro|moe [--ckpt out/<model>/ckpt.pt] [--out-dir models]
+Usage: python3 training/export.py --model micro|moe [--ckpt out/<model>/ckpt.pt] [--out-dir models] [--f16]
+
+Only the Q8_0 files ship (decision D40): F16 copies doubled what each model update adds to the repository's
+history, and nothing needs them (the fixtures are computed from each file's own weights). --f16 writes one
+beside them, for a llama.cpp comparison or a side run.
 """
 import argparse
 import os
@@ -106,13 +110,14 @@ def main():
     ap.add_argument("--model", choices=["micro", "moe"], required=True)
     ap.add_argument("--ckpt", default=None)
     ap.add_argument("--out-dir", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--f16", action="store_true", help="also write the F16 file (not shipped, D40)")
     args = ap.parse_args()
     model, state = load_checkpoint(args.ckpt or os.path.join(OUT, args.model, "ckpt.pt"))
     tok = Tokenizer.load()
     os.makedirs(args.out_dir, exist_ok=True)
     extra = {"general.description": f"Overture default {args.model} model trained on WordNet 3.1 dialogues; "
                                     f"{state['step']} steps, {state['tokens']} tokens"}
-    for ft, suffix in ((gguf.F16, "f16"), (gguf.Q8_0, "q8_0")):
+    for ft, suffix in ((gguf.F16, "f16"), (gguf.Q8_0, "q8_0")) if args.f16 else ((gguf.Q8_0, "q8_0"),):
         path = os.path.join(args.out_dir, f"{model.c.name}-{suffix}.gguf")
         size = export(model, tok, path, ft, extra)
         back, _, _ = load_gguf(path)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 class Config:
     name: str
     vocab_size: int = 8192
-    context_length: int = 256
+    context_length: int = 1024
     n_embd: int = 256
     n_layer: int = 6
     n_head: int = 4

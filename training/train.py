@@ -32,22 +32,38 @@ def load_dialogues(name):
 
 
 def encode_all(tok, rows):
-    """(ids, answer_start) per dialogue: answer_start is the index of the first assistant token, so the
-    loss covers the answer and its <|im_end|> but not the user's question (which no model can predict)."""
+    """(ids, spans) per dialogue: spans are the [start, end) index ranges of the assistant tokens that carry
+    the loss, each answer and its <|im_end|> (the questions, which no model can predict, carry none). A row
+    with "history" trains every earlier answer too; an "open" row (an opener only) trains the opener's
+    tokens and no <|im_end|>, since its answer goes on."""
     out = []
     for r in rows:
-        prompt = tok.encode(chatml(r["user"]))
-        ids = tok.encode(chatml(r["user"], r["assistant"]))
-        if ids[:len(prompt)] != prompt:
-            raise ValueError(f"prompt tokens are not a prefix of the dialogue's: {r['user']!r}")
-        out.append((ids[:ids.index(EOS, len(prompt)) + 1], len(prompt)))
+        turns = [tuple(t) for t in r.get("history", ())] + [(r["user"], r["assistant"])]
+        ids, spans, text = [], [], ""
+        for i, (u, a) in enumerate(turns):
+            last = i == len(turns) - 1
+            prompt_text = text + chatml(u)
+            text = prompt_text + a if last and r.get("open") else chatml(u, a, turns[:i])
+            prompt = tok.encode(prompt_text)
+            ids = tok.encode(text)
+            if ids[:len(prompt)] != prompt:
+                raise ValueError(f"prompt tokens are not a prefix of the dialogue's: {u!r}")
+            end = len(ids) if last and r.get("open") else ids.index(EOS, len(prompt)) + 1
+            spans.append((len(prompt), end))
+        out.append((ids[:spans[-1][1]], spans))
     return out
 
 
 def most_familiar(rows, n):
     """The familiarity ranks of the n most familiar synsets among rows (all of them when n is 0)."""
-    ranks = sorted({r["rank"] for r in rows})
+    ranks = sorted({r["rank"] for r in rows if "rank" in r})
     return set(ranks[:n] if n else ranks)
+
+
+def taught(row, kept):
+    """Whether a model taught the synsets of kept learns row: every fact in it is one of theirs (opener-only
+    rows teach no fact and are always kept)."""
+    return all(k in kept for k in row.get("ranks", [row["rank"]] if "rank" in row else []))
 
 
 class Batches:
@@ -84,15 +100,18 @@ class Batches:
         for b in range(B):
             used, k = 0, 0
             while True:
-                ids, start = pending or self._next_doc()
+                ids, spans = pending or self._next_doc()
                 pending = None
                 n = min(len(ids), T + 1) - 1  # inputs ids[:n], targets ids[1:n+1]
                 if used + n > T:
-                    pending = (ids, start)
+                    pending = (ids, spans)
                     break
                 x[b, used:used + n] = torch.tensor(ids[:n])
-                tgt = torch.tensor(ids[1:n + 1])
-                tgt[:max(0, start - 1)] = -100
+                tgt = torch.full((n,), -100, dtype=torch.long)
+                for s0, s1 in spans:  # target j predicts ids[j + 1]
+                    lo, hi = max(0, s0 - 1), min(n, s1 - 1)
+                    if hi > lo:
+                        tgt[lo:hi] = torch.tensor(ids[lo + 1:hi + 1])
                 y[b, used:used + n] = tgt
                 pos[b, used:used + n] = torch.arange(n)
                 seg[b, used:used + n] = k
@@ -115,9 +134,10 @@ def eval_loss(model, docs, device, batch=32):
         L = max(len(d) for d, _ in group)
         x = torch.zeros(len(group), L, dtype=torch.long)
         tgt = torch.full((len(group), L - 1), -100, dtype=torch.long)
-        for j, (d, start) in enumerate(group):
+        for j, (d, spans) in enumerate(group):
             x[j, :len(d)] = torch.tensor(d)
-            tgt[j, start - 1:len(d) - 1] = torch.tensor(d[start:])
+            for s0, s1 in spans:
+                tgt[j, s0 - 1:s1 - 1] = torch.tensor(d[s0:s1])
         x, tgt = x.to(device), tgt.to(device)
         logits = model(x[:, :-1]).float()
         total += torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
@@ -150,6 +170,9 @@ def main():
     ap.add_argument("--synsets", type=int, default=0,
                     help="train only on the dialogues of this many most familiar synsets (0: all)")
     ap.add_argument("--run", default=None, help="checkpoint directory name under out/ (default: the model)")
+    ap.add_argument("--init", default=None,
+                    help="GGUF file whose weights start the run (fine-tuning a shipped model; the preset's context length applies)")
+    ap.add_argument("--warmup", type=float, default=0.03, help="share of the schedule spent warming the learning rate up")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
 
@@ -168,6 +191,13 @@ def main():
     cfg = PRESETS[args.model]
     cfg.vocab_size = len(tok.tokens)
     model = Transformer(cfg).to(device)
+    if args.init and not args.resume:
+        from export import load_gguf  # noqa: E402  (numpy and the GGUF reader only when needed)
+        start, start_tok, _ = load_gguf(args.init)
+        if start.c.n_embd != cfg.n_embd or start.c.n_expert != cfg.n_expert or start_tok.tokens != tok.tokens:
+            raise SystemExit(f"{args.init} does not have the {args.model} preset's shape and tokenizer")
+        model.load_state_dict(start.state_dict())
+        print(json.dumps({"init": args.init}), flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
@@ -182,9 +212,10 @@ def main():
 
     train_rows = load_dialogues("train")
     kept = most_familiar(train_rows, args.synsets)
-    train_rows = [r for r in train_rows if r["rank"] in kept]
+    train_rows = [r for r in train_rows if taught(r, kept)]
     train_docs = encode_all(tok, train_rows)
-    val_docs = encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
+    val_docs = (encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
+                + encode_all(tok, load_dialogues("eval_followup")[:100]))
     data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
@@ -213,7 +244,7 @@ def main():
     window_t, window_tok = time.time(), 0
     while progress() < 1.0:
         t0 = time.time()
-        lr = lr_at(progress(), base_lr, 0.03)
+        lr = lr_at(progress(), base_lr, args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
         x, y, pos, seg = (t.to(device) for t in data.next())
