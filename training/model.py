@@ -42,6 +42,10 @@ PRESETS = {
     # Mixtral-style: 8 experts top-2, each expert FFN 512; ~5x the micro's total, ~2x its active params.
     "moe": Config(name="overture-moe", n_embd=384, n_layer=6, n_head=6, n_head_kv=2, n_ff=512,
                   n_expert=8, n_expert_used=2),
+    # Fine-grained (OLMoE-like 64 experts, top-8): the same active FFN width per token as "moe" (8 x 128 =
+    # 2 x 512), twice its experts' total; upcycled from it (upcycle.py, decision D43).
+    "moe64": Config(name="overture-moe64", n_embd=384, n_layer=6, n_head=6, n_head_kv=2, n_ff=128,
+                    n_expert=64, n_expert_used=8),
 }
 
 
@@ -146,6 +150,8 @@ class MoE(nn.Module):
             frac = torch.zeros(c.n_expert, device=x.device).scatter_add_(
                 0, top_idx.reshape(-1), torch.ones(top_idx.numel(), device=x.device)) / top_idx.numel()
             self.aux_loss = c.n_expert * (frac * probs.mean(0)).sum()
+        if c.n_expert >= 16:
+            return self._grouped(x, top_idx, weights).view(shape)
         out = torch.zeros_like(x)
         for e in range(c.n_expert):
             tok, slot = (top_idx == e).nonzero(as_tuple=True)
@@ -155,6 +161,24 @@ class MoE(nn.Module):
             h = F.silu(xe @ self.w_gate[e].t()) * (xe @ self.w_up[e].t())
             out.index_add_(0, tok, (h @ self.w_down[e].t()) * weights[tok, slot, None])
         return out.view(shape)
+
+
+    def _grouped(self, x, top_idx, weights):
+        """The same sum as the per-expert loop, as three batched matrix products over experts padded to the
+        busiest expert's token count (a Python loop over 64 small experts costs more than the padding)."""
+        c = self.c
+        flat = top_idx.reshape(-1)
+        order = flat.argsort()
+        counts = torch.bincount(flat, minlength=c.n_expert)
+        starts = counts.cumsum(0) - counts
+        expert = flat[order]
+        slot = torch.arange(flat.numel(), device=x.device) - starts[expert]
+        tok = order // c.n_expert_used
+        xb = x.new_zeros(c.n_expert, int(counts.max()), c.n_embd)
+        xb[expert, slot] = x[tok]
+        h = F.silu(torch.bmm(xb, self.w_gate.transpose(1, 2))) * torch.bmm(xb, self.w_up.transpose(1, 2))
+        y = torch.bmm(h, self.w_down.transpose(1, 2))[expert, slot]
+        return torch.zeros_like(x).index_add_(0, tok, y * weights.reshape(-1)[order, None])
 
 
 class Block(nn.Module):

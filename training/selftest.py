@@ -107,7 +107,10 @@ def check_packing():
     docs = []
     for _ in range(12):
         n = rng.randrange(6, 20)
-        docs.append(([rng.randrange(4, 300) for _ in range(n)], rng.randrange(2, n)))
+        ids = [rng.randrange(4, 300) for _ in range(n)]
+        a = rng.randrange(2, n - 2)  # two loss spans, as a two-turn dialogue has
+        b = rng.randrange(a + 1, n - 1)
+        docs.append((ids, [(a, b), (b + 1, n)]))
     x, y, pos, seg = Batches(docs, 2, 48, seed=3).next()
     with torch.no_grad():
         packed = m(x, positions=pos, segments=seg)
@@ -118,7 +121,9 @@ def check_packing():
                 alone = m(ids[None])[0]
                 assert torch.allclose(packed[b, cols], alone, atol=1e-5), "packed row leaks across dialogues"
                 doc = next(d for d in docs if d[0][:len(ids)] == ids.tolist())
-                want = [-100] * (doc[1] - 1) + doc[0][doc[1]:]
+                want = [-100] * (len(doc[0]) - 1)
+                for s0, s1 in doc[1]:  # target j predicts token j + 1
+                    want[s0 - 1:s1 - 1] = doc[0][s0:s1]
                 assert y[b, cols].tolist() == want[:len(cols)], "targets are not the answer tokens"
     print("packing: dialogues isolated in packed rows, targets are the answers")
 
