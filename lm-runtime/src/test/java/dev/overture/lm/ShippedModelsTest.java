@@ -102,11 +102,20 @@ class ShippedModelsTest {
           s.generate(new Sampler(SamplingConfig.greedy(), lm.config().vocabSize()), greedy.length, lm.tokenizer().endOfGeneration(),
               t -> produced.add(t));
           int[] got = produced.stream().mapToInt(Integer::intValue).toArray();
-          if (quantized) {
-            assertFalse(produced.isEmpty());
-            assertEquals(greedy[0], got[0], "first greedy token of " + c.get("prompt_text").asText());
+          assertFalse(produced.isEmpty());
+          String promptText = c.get("prompt_text").asText();
+          if (!quantized) {
+            assertArrayEquals(greedy, got, "greedy tokens of " + promptText);
           } else {
-            assertArrayEquals(greedy, got, "greedy tokens of " + c.get("prompt_text").asText());
+            // The runtime quantizes activations where PyTorch does not, so where the reference's best two
+            // logits are closer than the logit tolerance either may win, and the continuations part there.
+            // Up to that step the tokens must be the same; the first token must be one of the near-best.
+            float best = expected[greedy[0]];
+            assertTrue(expected[got[0]] >= best - tolerance, "first greedy token of " + promptText + ": " + got[0] + " is not among the best");
+            JsonNode margins = c.get("greedy_margins");
+            for (int i = 0; i < Math.min(greedy.length, got.length) && margins.get(i).asDouble() > tolerance; i++) {
+              assertEquals(greedy[i], got[i], "greedy token " + i + " of " + promptText);
+            }
           }
         }
       }
