@@ -107,7 +107,7 @@ def load_gguf(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", choices=["micro", "moe"], required=True)
+    ap.add_argument("--model", choices=["micro", "moe", "moe64"], required=True)
     ap.add_argument("--ckpt", default=None)
     ap.add_argument("--out-dir", default=os.path.join(ROOT, "models"))
     ap.add_argument("--f16", action="store_true", help="also write the F16 file (not shipped, D40)")

@@ -19,7 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gguf  # noqa: E402
 from export import export, load_gguf  # noqa: E402
-from model import Config, Transformer  # noqa: E402
+from model import Config, MoE, Transformer  # noqa: E402
 from tokenizer import Tokenizer, pretokenize, train  # noqa: E402
 
 GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -97,6 +97,25 @@ def check_moe_routing():
     assert moe.last_topk.shape == (32, 2) and (moe.last_topk[:, 0] != moe.last_topk[:, 1]).all()
     assert m.aux_loss() is not None and 0.5 < float(m.aux_loss()) < cfg.n_expert
     print("moe: top-2 routing and load-balancing loss ok")
+    # The grouped path (fine-grained MoEs) computes the per-expert loop's sum, gradients included, also
+    # when the load is skewed (one expert's router row scaled up) and some experts get no token.
+    fine = MoE(Config(name="t", vocab_size=300, n_embd=32, n_layer=1, n_head=4, n_head_kv=2, n_ff=16,
+                      n_expert=16, n_expert_used=4))
+    with torch.no_grad():
+        fine.router.weight[3] *= 8
+    x = torch.randn(200, 32)
+    with torch.no_grad():
+        top = fine.router(x).topk(4, -1)
+    weights = top.values.softmax(-1)
+    grads = []
+    for mix in (fine._looped, fine._grouped):
+        fine.zero_grad()
+        xi = x.clone().requires_grad_(True)
+        out = mix(xi, top.indices, weights)
+        (out * torch.arange(32.0)).sum().backward()
+        grads.append((out.detach(), xi.grad, fine.w_gate.grad.clone(), fine.w_down.grad.clone()))
+    assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(*grads))
+    print("moe: grouped expert computation matches the per-expert loop (outputs and gradients)")
 
 
 def check_packing():

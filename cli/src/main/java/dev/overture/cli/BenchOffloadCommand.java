@@ -123,9 +123,15 @@ final class BenchOffloadCommand implements Callable<Integer> {
         int[] capacities = ExpertBudget.parse(perLayer + "/layer").capacities(layers, experts, expertBytes, allocation);
         CacheSimulator.Result r = CacheSimulator.replay(trace, capacities, policy);
         y[p][perLayer] = 100 * r.hitRate();
+        if (!printedRow(perLayer, experts)) {
+          continue;
+        }
         o.printf(Locale.ROOT, "%-14s %-20s %8.1f%% %13.2f %16.2f %18.3f%n", String.format(Locale.ROOT, "%d/layer (%.1f%%)", perLayer, 100.0 * perLayer / experts),
             names[p], 100 * r.hitRate(), r.loadsPerToken(), r.loadsPerToken() * expertBytes / 1048576.0, r.missesPerLayerPerToken());
       }
+    }
+    if (experts > 16) {
+      o.printf(Locale.ROOT, "(every budget is in the plot; printed: multiples of %d experts per layer)%n", experts / 16);
     }
     plot(x, y, names, experts);
 
@@ -143,7 +149,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
             s.tokensPerSecond, s.tokensPerSecond / allResident, 100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
       }
     }
-    policies(o, prompts, answerStarts, layers);
+    policies(o, prompts, answerStarts, layers, trace.used(), ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
     return 0;
@@ -159,42 +165,66 @@ final class BenchOffloadCommand implements Callable<Integer> {
   private record Policy(String name, boolean prefetch, java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router) {}
 
   /** Per policy: what a teacher-forced pass over held-out text costs and how far it strays from exact routing. */
-  private void policies(PrintStream o, List<int[]> prompts, List<Integer> answerStarts, int layers) throws Exception {
-    List<Policy> policies = List.of(
-        new Policy("exact", false, c -> null),
-        new Policy("exact + prefetch", true, c -> null),
-        new Policy("cache-aware rank<=3", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 3)),
-        new Policy("cache-aware rank<=4", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 4)),
-        new Policy("cache-aware p<=0.9", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.CUMULATIVE, 0.9)),
-        new Policy("sticky cost 0.1", false, c -> new dev.overture.lm.offload.StickyRouter(0.1)),
-        new Policy("sticky cost 0.3", false, c -> new dev.overture.lm.offload.StickyRouter(0.3)),
-        new Policy("sticky 0.3 + cache-aware 3", false, c -> combined(c)),
-        new Policy("adaptive top-k p>=0.6", false, c -> new dev.overture.lm.offload.AdaptiveTopKRouter(0.6)));
+  private void policies(PrintStream o, List<int[]> prompts, List<Integer> answerStarts, int layers, int k, int[] capacities) throws Exception {
+    List<Policy> policies = new ArrayList<>();
+    policies.add(new Policy("exact", false, c -> null));
+    policies.add(new Policy("exact + prefetch", true, c -> null));
+    // Candidate ranks just past k, and twice k where k is large enough for that to differ.
+    for (int rank : new java.util.TreeSet<>(List.of(k + 1, k + 2, 2 * k))) {
+      policies.add(new Policy("cache-aware rank<=" + rank, false,
+          c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank)));
+    }
+    policies.add(new Policy("cache-aware p<=0.9", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.CUMULATIVE, 0.9)));
+    for (double cost : new double[] {0.1, 0.3, 0.5}) {
+      policies.add(new Policy(String.format(Locale.ROOT, "sticky cost %.1f", cost), false, c -> new dev.overture.lm.offload.StickyRouter(cost)));
+    }
+    policies.add(new Policy("sticky 0.3 + cache-aware " + (k + 1), false, c -> combined(c, k + 1)));
+    for (double p : new double[] {0.6, 0.8}) {
+      policies.add(new Policy(String.format(Locale.ROOT, "adaptive top-k p>=%.1f", p), false, c -> new dev.overture.lm.offload.AdaptiveTopKRouter(p)));
+    }
     List<int[]> text = prompts.subList(0, Math.min(policyPrompts, prompts.size()));
     o.println();
     o.printf(Locale.ROOT, "Routing policies at %s resident (LRU, %s link), teacher-forced over %d held-out questions with their answers, one token at a time:%n",
         policyBudget, link, text.size());
-    o.printf(Locale.ROOT, "%-28s %9s %10s %8s %11s %10s %9s %9s%n", "policy", "hit rate", "MiB/token", "switch", "perplexity", "top-1 agr", "tokens/s", "prefetch");
+    o.printf(Locale.ROOT, "%-28s %9s %10s %8s %8s %11s %10s %9s %9s%n", "policy", "hit rate", "MiB/token", "x exact", "switch", "perplexity", "top-1 agr", "tokens/s",
+        "prefetch");
     int[][] exactArgmax = null;
     double exactPerplexity = Double.NaN;
+    RoutingTrace exactTrace = null;
+    double exactHit = Double.NaN;
+    double prefetchHit = Double.NaN;
+    double exactBytesPerToken = Double.NaN;
     for (Policy policy : policies) {
       PolicyRun run = runPolicy(policy, text, answerStarts, exactArgmax, layers);
       if (exactArgmax == null) {
         exactArgmax = run.argmax;
         exactPerplexity = run.perplexity;
+        exactTrace = run.trace;
+        exactHit = run.stats.hitRate();
+      } else if (policy.prefetch) {
+        prefetchHit = run.stats.hitRate();
       }
       OffloadStats s = run.stats;
-      o.printf(Locale.ROOT, "%-28s %8.1f%% %10.2f %7.1f%% %11.2f %9.1f%% %9.1f %9s%n", policy.name, 100 * s.hitRate(),
-          s.bytesLoaded() / 1048576.0 / run.tokens, 100 * run.switchRate, run.perplexity, 100 * run.agreement, run.tokensPerSecond,
+      double bytesPerToken = (double) s.bytesLoaded() / run.tokens;
+      if (Double.isNaN(exactBytesPerToken)) {
+        exactBytesPerToken = bytesPerToken;
+      }
+      o.printf(Locale.ROOT, "%-28s %8.1f%% %10.2f %7.2fx %7.1f%% %11.2f %9.1f%% %9.1f %9s%n", policy.name, 100 * s.hitRate(),
+          bytesPerToken / 1048576.0, bytesPerToken / exactBytesPerToken, 100 * run.switchRate, run.perplexity, 100 * run.agreement, run.tokensPerSecond,
           policy.prefetch ? String.format(Locale.ROOT, "p%.0f r%.0f t%.0f", 100 * s.prefetchPrecision(), 100 * s.prefetchRecall(), 100 * s.prefetchTimeliness()) : "-");
     }
     o.printf(Locale.ROOT, "(perplexity and top-1 agreement over the answer tokens; exact routing's perplexity %.2f; prefetch: precision, recall, timeliness in %%)%n", exactPerplexity);
+    // The bound on the very tokens the live runs decoded, so that the gap is measured on one text.
+    double lru = CacheSimulator.replay(exactTrace, capacities, ReplacementPolicy.LRU).hitRate();
+    double belady = CacheSimulator.replay(exactTrace, capacities, ReplacementPolicy.BELADY).hitRate();
+    o.printf(Locale.ROOT, "exact routing on this text: LRU replay %.1f%%, Belady %.1f%%; live LRU %.1f%%, with prefetch %.1f%%: prefetch closes %.0f%% of the LRU-Belady gap%n",
+        100 * lru, 100 * belady, 100 * exactHit, 100 * prefetchHit, 100 * (prefetchHit - exactHit) / (belady - exactHit));
   }
 
   /** Sticky sets, then cache-aware among the kept set's neighbours: both remedies at once. */
-  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache) {
+  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache, int rank) {
     dev.overture.lm.ExpertRouter sticky = new dev.overture.lm.offload.StickyRouter(0.3);
-    dev.overture.lm.ExpertRouter aware = new dev.overture.lm.offload.CacheAwareRouter(cache::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 3);
+    dev.overture.lm.ExpertRouter aware = new dev.overture.lm.offload.CacheAwareRouter(cache::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank);
     return (layer, p, k, chosen) -> {
       int n = sticky.route(layer, p, k, chosen);
       for (int i = 0; i < n; i++) {
@@ -206,7 +236,8 @@ final class BenchOffloadCommand implements Callable<Integer> {
     };
   }
 
-  private record PolicyRun(OffloadStats stats, long tokens, double switchRate, double perplexity, double agreement, double tokensPerSecond, int[][] argmax) {}
+  private record PolicyRun(OffloadStats stats, long tokens, double switchRate, double perplexity, double agreement, double tokensPerSecond, int[][] argmax,
+      RoutingTrace trace) {}
 
   private PolicyRun runPolicy(Policy policy, List<int[]> text, List<Integer> answerStarts, int[][] exactArgmax, int layers) throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
@@ -246,8 +277,13 @@ final class BenchOffloadCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - start) / 1e9;
       cache.get().close();
       return new PolicyRun(cache.get().stats(), decoded, CacheSimulator.replay(trace, new int[layers], ReplacementPolicy.LRU).switchRate(),
-          Math.exp(-logLikelihood / scored), exactArgmax == null ? 1 : (double) agree / scored, decoded / seconds, argmax);
+          Math.exp(-logLikelihood / scored), exactArgmax == null ? 1 : (double) agree / scored, decoded / seconds, argmax, trace);
     }
+  }
+
+  /** Every budget when there are few experts; with many, every sixteenth share (12.5%, 25%, 50% among them). */
+  private static boolean printedRow(int perLayer, int experts) {
+    return experts <= 16 || perLayer % (experts / 16) == 0;
   }
 
   private static int argmax(float[] v) {

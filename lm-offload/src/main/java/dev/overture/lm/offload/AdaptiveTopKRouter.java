@@ -3,8 +3,10 @@ package dev.overture.lm.offload;
 import dev.overture.lm.ExpertRouter;
 
 /**
- * Fewer experts for easy tokens ("harder tasks need more experts"): a token whose most probable
- * expert reaches {@code confidence} goes to that expert alone; the others get the model's k.
+ * Fewer experts for easy tokens ("harder tasks need more experts", Huang et al., top-p routing): a
+ * token goes to its most probable experts until their summed probability reaches {@code confidence},
+ * at least one and at most the model's k. With top-2 that is one expert when the best reaches
+ * {@code confidence}, else two; with fine-grained top-8 a confident token sheds its weakest experts.
  */
 public final class AdaptiveTopKRouter implements ExpertRouter {
 
@@ -20,6 +22,13 @@ public final class AdaptiveTopKRouter implements ExpertRouter {
   @Override
   public int route(int layer, float[] probabilities, int k, int[] chosen) {
     ExpertRouter.topK(probabilities, k, chosen);
-    return probabilities[chosen[0]] >= confidence ? 1 : k;
+    double mass = 0;
+    for (int n = 1; n < k; n++) {
+      mass += probabilities[chosen[n - 1]];
+      if (mass >= confidence) {
+        return n;
+      }
+    }
+    return k;
   }
 }

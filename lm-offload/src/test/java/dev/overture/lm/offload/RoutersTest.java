@@ -73,6 +73,15 @@ class RoutersTest {
   }
 
   @Test
+  void adaptiveShedsTheWeakestOfManyExpertsOnceTheMassIsReached() {
+    AdaptiveTopKRouter router = new AdaptiveTopKRouter(0.7);
+    float[] p = {0.05f, 0.4f, 0.02f, 0.2f, 0.13f, 0.1f, 0.06f, 0.04f};
+    assertArrayEquals(new int[] {1, 3, 4}, route(router, 0, p, 4)); // 0.4 + 0.2 + 0.13 >= 0.7
+    assertArrayEquals(new int[] {1, 3}, route(router, 0, p, 2)); // never more than k
+    assertArrayEquals(new int[] {1, 3, 4, 5, 6, 0, 7, 2}, route(new AdaptiveTopKRouter(1), 0, p, 8));
+  }
+
+  @Test
   void badParametersAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new StickyRouter(1.5));
     assertThrows(IllegalArgumentException.class, () -> new AdaptiveTopKRouter(0));
