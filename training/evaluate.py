@@ -173,6 +173,7 @@ def routing(model, docs):
     load = [torch.zeros(E) for _ in moes]
     set_switch = [0] * len(moes)
     top1_switch = [0] * len(moes)
+    changed = [0] * len(moes)  # experts of a token's set that the previous token's set lacks
     pairs = 0
     for d in docs:
         model(torch.tensor([d]))
@@ -182,9 +183,12 @@ def routing(model, docs):
             s = k.sort(-1).values
             set_switch[i] += int((s[1:] != s[:-1]).any(-1).sum())
             top1_switch[i] += int((k[1:, 0] != k[:-1, 0]).sum())
+            kept = (k[1:, :, None] == k[:-1, None, :]).any(-1).sum(-1)
+            changed[i] += int((k.shape[1] - kept).sum())
         pairs += len(d) - 1
     return [{"layer": i, "load": [round(float(x), 3) for x in load[i] / load[i].sum()],
-             "set_switch_rate": round(set_switch[i] / pairs, 3), "top1_switch_rate": round(top1_switch[i] / pairs, 3)}
+             "set_switch_rate": round(set_switch[i] / pairs, 3), "top1_switch_rate": round(top1_switch[i] / pairs, 3),
+             "changed_per_token": round(changed[i] / pairs, 3)}
             for i in range(len(moes))]
 
 
@@ -300,11 +304,22 @@ def main():
         print(f"| {name} | {pct(o['names_lemma'])} | " + " / ".join(pct(o[f"wrong_fact{n}"]) for n in SPLITS) + " |")
     print(f"\nMoE routing on held-out text: expert load (% of routed slots), switch rate = share of consecutive"
           " tokens whose top-k set (top-1 expert) changes\n")
-    print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + " | top-k set switch | top-1 switch |")
-    print("|---" * (moe.c.n_expert + 3) + "|")
+    tail = " | top-k set switch | top-1 switch | experts changed per token |"
+    if moe.c.n_expert <= 16:
+        print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + tail)
+        print("|---" * (moe.c.n_expert + 4) + "|")
+    else:  # too many experts for a column each: the spread of the load
+        print("| layer | least loaded | median | most loaded | experts under a quarter of the even share" + tail)
+        print("|---" * 8 + "|")
     for l in route:
-        print(f"| {l['layer']} | " + " | ".join(f"{100 * x:.1f}" for x in l["load"])
-              + f" | {100 * l['set_switch_rate']:.1f}% | {100 * l['top1_switch_rate']:.1f}% |")
+        if moe.c.n_expert <= 16:
+            row = " | ".join(f"{100 * x:.1f}" for x in l["load"])
+        else:
+            load = sorted(l["load"])
+            row = (" | ".join(f"{100 * x:.1f}" for x in (load[0], load[len(load) // 2], load[-1]))
+                   + f" | {sum(x < 0.25 / len(load) for x in load)}")
+        print(f"| {l['layer']} | {row} | {100 * l['set_switch_rate']:.1f}% | {100 * l['top1_switch_rate']:.1f}% | "
+              f"{l['changed_per_token']:.2f} of {moe.c.n_expert_used} |")
     print(f"\n({time.time() - t0:.0f} s)")
     with open(args.json, "w") as fh:
         json.dump({"results": results, "routing": route, "quant": args.quant}, fh, indent=1)
