@@ -9,7 +9,8 @@ import dev.overture.lm.ExpertRouter;
  * rank.
  *
  * <ul>
- *   <li>{@link Rule#MAX_RANK}: the candidates are the {@code value} top-ranked experts (value >= k).
+ *   <li>{@link Rule#MAX_RANK}: the candidates are the {@code value} top-ranked experts (value >= k;
+ *       0 means k + 1, one candidate past the model's own choice, whatever its k).
  *   <li>{@link Rule#CUMULATIVE}: the candidates are the top-ranked experts up to a cumulative
  *       probability of {@code value} (at least k of them).
  * </ul>
@@ -33,8 +34,9 @@ public final class CacheAwareRouter implements ExpertRouter {
   private int[] ranking = new int[0];
 
   public CacheAwareRouter(Residency cache, Rule rule, double value) {
-    if (rule == Rule.CUMULATIVE ? !(value > 0 && value <= 1) : value < 1) {
-      throw new IllegalArgumentException("cache-aware routing: " + rule + " needs " + (rule == Rule.CUMULATIVE ? "0 < p <= 1" : "a rank >= 1") + ", got " + value);
+    if (rule == Rule.CUMULATIVE ? !(value > 0 && value <= 1) : !(value == 0 || value >= 1)) {
+      throw new IllegalArgumentException("cache-aware routing: " + rule + " needs " + (rule == Rule.CUMULATIVE ? "0 < p <= 1" : "a rank >= 1 (or 0: k + 1)") + ", got "
+          + value);
     }
     this.cache = cache;
     this.rule = rule;
@@ -50,7 +52,7 @@ public final class CacheAwareRouter implements ExpertRouter {
     ExpertRouter.topK(probabilities, experts, ranking);
     int candidates;
     if (rule == Rule.MAX_RANK) {
-      candidates = (int) Math.min(experts, Math.max(k, value));
+      candidates = (int) Math.min(experts, value == 0 ? k + 1 : Math.max(k, value));
     } else {
       double sum = 0;
       candidates = 0;

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * A routing policy as an operator names it, turned into a router per session: {@code exact},
- * {@code cache-aware} (max-rank, the parameter the rank, default 3), {@code cache-aware-mass}
+ * {@code cache-aware} (max-rank, the parameter the rank, default k + 1: 3 for top-2, 9 for top-8), {@code cache-aware-mass}
  * (cumulative probability, default 0.9), {@code sticky} (the switching cost, default 0.3) or
  * {@code adaptive} (the confidence for one expert, default 0.6).
  */
@@ -27,7 +27,7 @@ public record RoutingChoice(String name, double parameter) {
 
   private double defaultParameter() {
     return switch (name) {
-      case "cache-aware" -> 3;
+      case "cache-aware" -> 0; // the router reads it as k + 1, with the model's own k
       case "cache-aware-mass" -> 0.9;
       case "sticky" -> 0.3;
       case "adaptive" -> 0.6;
@@ -37,7 +37,7 @@ public record RoutingChoice(String name, double parameter) {
 
   @Override
   public String toString() {
-    return name.equals("exact") ? name : name + "(" + parameter + ")";
+    return name.equals("exact") ? name : name.equals("cache-aware") && parameter == 0 ? name + "(k+1)" : name + "(" + parameter + ")";
   }
 
   /** A new router for one session; null for exact routing. Cache-aware routing needs a cache. */

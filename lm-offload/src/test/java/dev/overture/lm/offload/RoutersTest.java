@@ -48,6 +48,15 @@ class RoutersTest {
   }
 
   @Test
+  void cacheAwareRankZeroReachesOnePastTheModelsK() {
+    float[] p = {0.3f, 0.25f, 0.2f, 0.15f, 0.1f};
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> e == 2 || e == 3, CacheAwareRouter.Rule.MAX_RANK, 0);
+    assertArrayEquals(new int[] {2, 0}, route(router, 0, p, 2), "top-2: candidates to rank 3");
+    assertArrayEquals(new int[] {2, 3, 0}, route(router, 0, p, 3), "top-3: candidates to rank 4");
+    assertEquals("cache-aware(k+1)", RoutingChoice.of("cache-aware", 0).toString());
+  }
+
+  @Test
   void stickyKeepsItsSetUnlessTheNewOneBeatsItByTheCost() {
     StickyRouter router = new StickyRouter(0.2);
     assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2));
