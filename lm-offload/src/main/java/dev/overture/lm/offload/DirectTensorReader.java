@@ -17,7 +17,10 @@ import java.nio.file.StandardOpenOption;
  * system allows it, so that each expert load really comes from the disk instead of the page cache
  * (which would hide the cost an offloading study measures). Direct reads must be aligned: each read
  * covers the aligned blocks around the wanted bytes. Falls back to ordinary positional reads
- * where direct I/O is refused ({@link #direct()} says which). Thread-safe.
+ * where direct I/O is refused ({@link #direct()} says which). Thread-safe. Each thread reads into
+ * one aligned buffer of its own, grown as needed (a fresh direct buffer per read cost more than the
+ * read): a returned buffer is valid until the same thread's next read, which is how an expert
+ * source uses it (decoded into heap arrays at once).
  */
 public final class DirectTensorReader implements TensorReader, AutoCloseable {
 
@@ -25,6 +28,7 @@ public final class DirectTensorReader implements TensorReader, AutoCloseable {
   private final long dataStart;
   private final int alignment;
   private final boolean direct;
+  private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
   private DirectTensorReader(FileChannel channel, long dataStart, int alignment, boolean direct) {
     this.channel = channel;
@@ -55,8 +59,7 @@ public final class DirectTensorReader implements TensorReader, AutoCloseable {
     long start = position - position % alignment;
     long end = position + length;
     int span = (int) (((end - start) + alignment - 1) / alignment * alignment);
-    ByteBuffer buffer = ByteBuffer.allocateDirect(span + alignment).alignedSlice(alignment);
-    buffer.limit(span);
+    ByteBuffer buffer = buffer(span);
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, start + buffer.position());
       if (n < 0) {
@@ -69,6 +72,17 @@ public final class DirectTensorReader implements TensorReader, AutoCloseable {
     buffer.position((int) (position - start));
     buffer.limit((int) (end - start));
     return buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** This thread's aligned buffer, at least {@code span} bytes, cleared to {@code span}. */
+  private ByteBuffer buffer(int span) {
+    ByteBuffer buffer = buffers.get();
+    if (buffer == null || buffer.capacity() < span) {
+      buffer = ByteBuffer.allocateDirect(Math.max(span, 1 << 20) + alignment).alignedSlice(alignment);
+      buffers.set(buffer);
+    }
+    buffer.clear().limit(span);
+    return buffer;
   }
 
   @Override
