@@ -144,9 +144,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
       for (String store : List.of("mapped file", "direct I/O", "mapped + " + link + " link")) {
         boolean direct = store.equals("direct I/O");
         LinkModel linkModel = store.startsWith("mapped +") ? LinkModel.parse(link) : LinkModel.none();
-        Speed s = speed(ExpertBudget.parse(budget), linkModel, direct, false, c -> null, prompts);
-        o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %11.1f%% %11.2f ms%n", budget, store + (direct && !s.direct ? " (refused)" : ""),
-            s.tokensPerSecond, s.tokensPerSecond / allResident, 100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
+        speedRow(o, budget, store, direct, speed(ExpertBudget.parse(budget), linkModel, direct, false, c -> null, prompts), allResident);
       }
     }
     // The speed target is set with direct I/O, where every miss is a disk read: what prefetch and
@@ -154,17 +152,19 @@ final class BenchOffloadCommand implements Callable<Integer> {
     int k = trace.used();
     java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> aware =
         c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 2 * k);
-    for (int variant = 0; variant < 3; variant++) {
-      boolean prefetch = variant != 1;
-      String name = variant == 0 ? "direct + prefetch" : variant == 1 ? "direct + aware<=" + 2 * k : "direct + both";
-      Speed s = speed(ExpertBudget.parse(policyBudget), LinkModel.none(), true, prefetch, variant == 0 ? c -> null : aware, prompts);
-      o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %11.1f%% %11.2f ms%n", policyBudget, name + (!s.direct ? " (refused)" : ""),
-          s.tokensPerSecond, s.tokensPerSecond / allResident, 100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
-    }
-    policies(o, prompts, answerStarts, layers, trace.used(), ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
+    ExpertBudget atPolicyBudget = ExpertBudget.parse(policyBudget);
+    speedRow(o, policyBudget, "direct + prefetch", true, speed(atPolicyBudget, LinkModel.none(), true, true, c -> null, prompts), allResident);
+    speedRow(o, policyBudget, "direct + aware<=" + 2 * k, true, speed(atPolicyBudget, LinkModel.none(), true, false, aware, prompts), allResident);
+    speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, aware, prompts), allResident);
+    policies(o, prompts, answerStarts, layers, k, ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
     return 0;
+  }
+
+  private static void speedRow(PrintStream o, String budget, String store, boolean wantedDirect, Speed s, double allResident) {
+    o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %11.1f%% %11.2f ms%n", budget, store + (wantedDirect && !s.direct ? " (refused)" : ""),
+        s.tokensPerSecond, s.tokensPerSecond / allResident, 100 * s.stats.hitRate(), s.stats.waitNanos() / 1e6 / s.tokens);
   }
 
   @Option(names = "--policy-prompts", description = "Held-out questions (with gold answers) in the routing-policy runs (default: ${DEFAULT-VALUE}).")
