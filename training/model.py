@@ -8,6 +8,7 @@ KV head h // (n_head / n_head_kv). MoE: the router picks the top-k experts, soft
 import math
 from dataclasses import dataclass, asdict
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -136,20 +137,37 @@ class MoE(nn.Module):
         self.w_down = nn.Parameter(torch.randn(c.n_expert, c.n_embd, c.n_ff) * s)
         self.last_topk = None  # [tokens, k] expert ids of the last forward (for routing statistics)
         self.aux_loss = None
+        # Routing with the cache in the loop (decision D45): None routes exact top-k; a cost in [0, 1]
+        # routes whole sequences as the runtime's StickyRouter does, so the model learns to answer with
+        # the expert sets that policy keeps.
+        self.switch_cost = None
+        self.switch_loss = None  # -log of the router's mass on the previous token's set (training)
+        self.switch_rate = None  # share of tokens whose set differs from the previous token's (training)
 
-    def forward(self, x):
+    def forward(self, x, starts=None):
+        """starts [B*T] bool marks the tokens where a routing history begins (a new row or dialogue);
+        None routes every token on its own (decoding with a cache: exact top-k)."""
         c = self.c
         shape = x.shape
         x = x.reshape(-1, c.n_embd)
         logits = self.router(x).float()
-        top_logits, top_idx = logits.topk(c.n_expert_used, dim=-1)
-        weights = top_logits.softmax(-1).type_as(x)
+        if self.switch_cost is None or starts is None:
+            top_idx = logits.topk(c.n_expert_used, dim=-1).indices
+        else:
+            top_idx = sticky_sets(logits.detach().softmax(-1), c.n_expert_used, self.switch_cost, starts)
+        weights = logits.gather(1, top_idx).softmax(-1).type_as(x)
         self.last_topk = top_idx.detach()
         if self.training:
             probs = logits.softmax(-1)
             frac = torch.zeros(c.n_expert, device=x.device).scatter_add_(
                 0, top_idx.reshape(-1), torch.ones(top_idx.numel(), device=x.device)) / top_idx.numel()
             self.aux_loss = c.n_expert * (frac * probs.mean(0)).sum()
+            if starts is not None:
+                follow = ~starts[1:]
+                kept_mass = probs[1:].gather(1, top_idx[:-1]).sum(-1)[follow]
+                self.switch_loss = -kept_mass.clamp_min(1e-9).log().mean() if kept_mass.numel() else None
+                changed = (top_idx[1:].sort(-1).values != top_idx[:-1].sort(-1).values).any(-1)[follow]
+                self.switch_rate = changed.float().mean().item() if changed.numel() else None
         mix = self._grouped if c.n_expert >= 16 else self._looped
         return mix(x, top_idx, weights).view(shape)
 
@@ -197,6 +215,22 @@ class MoE(nn.Module):
         return torch.zeros_like(x).index_add_(0, tok, y * weights.reshape(-1)[order, None])
 
 
+def sticky_sets(probs, k, cost, starts):
+    """[N, k] expert sets chosen token by token as StickyRouter does: keep the current set unless the
+    top-k set's summed probability beats it by more than `cost`; a new history starts where `starts`."""
+    p = probs.cpu().numpy()
+    best = np.argpartition(-p, k - 1, axis=1)[:, :k]
+    best_mass = np.take_along_axis(p, best, 1).sum(1)
+    fresh = starts.cpu().numpy()
+    out = np.empty_like(best)
+    current = best[0]
+    for t in range(len(p)):
+        if fresh[t] or p[t, current].sum() < best_mass[t] - cost:
+            current = best[t]
+        out[t] = current
+    return torch.from_numpy(out).to(probs.device)
+
+
 class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
@@ -205,9 +239,10 @@ class Block(nn.Module):
         self.ffn_norm = RMSNorm(c.n_embd, c.norm_eps)
         self.ffn = MoE(c) if c.n_expert else FeedForward(c)
 
-    def forward(self, x, cos, sin, cache=None, key_mask=None, segments=None):
+    def forward(self, x, cos, sin, cache=None, key_mask=None, segments=None, starts=None):
         x = x + self.attn(self.attn_norm(x), cos, sin, cache, key_mask, segments)
-        return x + self.ffn(self.ffn_norm(x))
+        h = self.ffn_norm(x)
+        return x + (self.ffn(h, starts) if isinstance(self.ffn, MoE) else self.ffn(h))
 
 
 class Transformer(nn.Module):
@@ -240,14 +275,36 @@ class Transformer(nn.Module):
             cos, sin = cos.view(B, 1, T, -1), sin.view(B, 1, T, -1)
         cos, sin = cos.to(idx.device), sin.to(idx.device)
         x = self.embed(idx)
+        starts = None
+        if caches is None:  # whole sequences: routing histories begin at each row and each packed dialogue
+            first = torch.ones(B, 1, dtype=torch.bool, device=idx.device)
+            rest = (segments[:, 1:] != segments[:, :-1]) if segments is not None else torch.zeros(B, T - 1, dtype=torch.bool, device=idx.device)
+            starts = torch.cat([first, rest], 1)
+            if segments is not None:
+                starts = starts | (segments < 0)  # padding carries no routing history
+            starts = starts.reshape(-1)
         for i, b in enumerate(self.blocks):
-            x = b(x, cos, sin, None if caches is None else caches[i], key_mask, segments)
+            x = b(x, cos, sin, None if caches is None else caches[i], key_mask, segments, starts)
         x = self.norm(x)
         return x @ self.embed.weight.t() if head else x
 
     def aux_loss(self):
         losses = [b.ffn.aux_loss for b in self.blocks if isinstance(b.ffn, MoE) and b.ffn.aux_loss is not None]
         return sum(losses) / len(losses) if losses else None
+
+    def switch_loss(self):
+        losses = [b.ffn.switch_loss for b in self.blocks if isinstance(b.ffn, MoE) and b.ffn.switch_loss is not None]
+        return sum(losses) / len(losses) if losses else None
+
+    def switch_rate(self):
+        rates = [b.ffn.switch_rate for b in self.blocks if isinstance(b.ffn, MoE) and b.ffn.switch_rate is not None]
+        return sum(rates) / len(rates) if rates else None
+
+    def route_sticky(self, cost):
+        """Routes every MoE layer as StickyRouter(cost) does on whole sequences (None: exact top-k)."""
+        for b in self.blocks:
+            if isinstance(b.ffn, MoE):
+                b.ffn.switch_cost = cost
 
     def n_params(self):
         return sum(p.numel() for p in self.parameters())

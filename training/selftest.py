@@ -118,6 +118,33 @@ def check_moe_routing():
     print("moe: grouped expert computation matches the per-expert loop (outputs and gradients)")
 
 
+def check_sticky_routing():
+    # Training with the sticky policy in the loop (D45) must route as the runtime's StickyRouter: cost 0 is
+    # exact top-k, cost 1 keeps each dialogue's first set, and a history restarts at every dialogue.
+    torch.manual_seed(5)
+    c = Config(name="t", vocab_size=50, n_embd=16, n_layer=1, n_head=2, n_head_kv=1, n_ff=8, n_expert=16, n_expert_used=4)
+    moe = MoE(c)
+    x = torch.randn(2, 12, c.n_embd)
+    starts = torch.zeros(2, 12, dtype=torch.bool)
+    starts[:, 0] = True
+    starts[0, 7] = True
+    starts = starts.reshape(-1)
+    moe(x, starts)
+    exact = moe.last_topk.sort(-1).values
+    moe.switch_cost = 0.0
+    moe(x, starts)
+    assert torch.equal(moe.last_topk.sort(-1).values, exact)
+    moe.switch_cost = 1.0
+    moe.train()
+    moe(x, starts)
+    sets = moe.last_topk.sort(-1).values
+    for t in range(24):
+        first = max(i for i in range(t + 1) if starts[i])
+        assert torch.equal(sets[t], exact[first]), t
+    assert moe.switch_rate == 0.0 and moe.switch_loss is not None and moe.switch_loss.requires_grad
+    print("moe: sticky routing keeps each dialogue's set at cost 1 and equals top-k at cost 0")
+
+
 def check_packing():
     from train import Batches
     cfg = Config(name="t", vocab_size=300, n_embd=64, n_layer=2, n_head=4, n_head_kv=2, n_ff=64)
@@ -151,6 +178,7 @@ if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
     check_moe_routing()
+    check_sticky_routing()
     check_packing()
     check_gguf(check_bpe())
     print("selftest: all checks passed")

@@ -175,6 +175,10 @@ def main():
     ap.add_argument("--warmup", type=float, default=0.03, help="share of the schedule spent warming the learning rate up")
     ap.add_argument("--openers", type=float, default=1.0,
                     help="share of the opener-only rows kept (a seeded sample): less weights the facts up")
+    ap.add_argument("--switch-cost", type=float, default=None,
+                    help="route as the runtime's sticky policy with this switching cost while training (MoE, D45)")
+    ap.add_argument("--switch-loss", type=float, default=0.0,
+                    help="weight of the switching penalty: -log of the router's mass on the previous token's experts (D45)")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
 
@@ -193,13 +197,21 @@ def main():
     cfg = PRESETS[args.model]
     cfg.vocab_size = len(tok.tokens)
     model = Transformer(cfg).to(device)
-    if args.init and not args.resume:
+    if args.init and not args.resume and args.init.endswith(".pt"):  # another run's checkpoint: its weights only
+        ck = torch.load(args.init, map_location=device)
+        if ck["config"]["n_embd"] != cfg.n_embd or ck["config"]["n_expert"] != cfg.n_expert or ck["config"]["vocab_size"] != cfg.vocab_size:
+            raise SystemExit(f"{args.init} does not have the {args.model} preset's shape and vocabulary")
+        model.load_state_dict(ck["model"])
+        print(json.dumps({"init": args.init, "init_tokens": ck["state"]["tokens"]}), flush=True)
+    elif args.init and not args.resume:
         from export import load_gguf  # noqa: E402  (numpy and the GGUF reader only when needed)
         start, start_tok, _ = load_gguf(args.init)
         if start.c.n_embd != cfg.n_embd or start.c.n_expert != cfg.n_expert or start_tok.tokens != tok.tokens:
             raise SystemExit(f"{args.init} does not have the {args.model} preset's shape and tokenizer")
         model.load_state_dict(start.state_dict())
         print(json.dumps({"init": args.init}), flush=True)
+    if args.switch_cost is not None:
+        model.route_sticky(args.switch_cost)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
@@ -225,7 +237,7 @@ def main():
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
-                      "threads": args.threads}), flush=True)
+                      "threads": args.threads, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
 
     def progress():
         p = state["tokens"] / args.tokens
@@ -260,6 +272,9 @@ def main():
             loss = torch.nn.functional.cross_entropy(logits.float(), y[keep])
             aux = model.aux_loss()
             total = loss + args.aux * aux if aux is not None else loss
+            switch = model.switch_loss()
+            if switch is not None and args.switch_loss:
+                total = total + args.switch_loss * switch
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -271,7 +286,9 @@ def main():
         if state["step"] % 20 == 0 or args.probe_steps:
             now = time.time()
             rec = {"step": state["step"], "tokens": state["tokens"], "loss": round(loss.item(), 4),
-                   "aux": round(aux.item(), 4) if aux is not None else None, "lr": round(lr, 6),
+                   "aux": round(aux.item(), 4) if aux is not None else None,
+                   "switch": round(switch.item(), 4) if switch is not None else None,
+                   "switch_rate": round(model.switch_rate(), 3) if switch is not None else None, "lr": round(lr, 6),
                    "tok_per_s": round(window_tok / (now - window_t), 1), "epochs": round(data.epochs_done(), 3),
                    "progress": round(progress(), 4)}
             print(json.dumps(rec), flush=True)
