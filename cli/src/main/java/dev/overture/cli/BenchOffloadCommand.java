@@ -66,6 +66,9 @@ final class BenchOffloadCommand implements Callable<Integer> {
   @Option(names = "--link", description = "Emulated link for the speed runs besides none: nvme, ufs, pcie (default: ${DEFAULT-VALUE}).")
   String link = "nvme";
 
+  @Option(names = "--loaders", description = "Loader threads of the expert cache: a layer's misses load concurrently (0: one after the other on the forward pass's thread; default: ${DEFAULT-VALUE}).")
+  int loaders = ExpertCache.DEFAULT_LOADERS;
+
   @Option(names = "--out", description = "Where the trace and the plot go (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("target/offload");
 
@@ -138,13 +141,13 @@ final class BenchOffloadCommand implements Callable<Integer> {
     o.println();
     o.printf(Locale.ROOT, "Decode speed (greedy, %d prompts x %d tokens, LRU, uniform allocation; load time is what the forward pass waited):%n", speedPrompts, decodeTokens);
     o.printf(Locale.ROOT, "%-10s %-22s %10s %9s %12s %14s%n", "resident", "backing store", "tokens/s", "vs all", "hit rate", "load wait/tok");
-    double allResident = speed(null, null, false, false, c -> null, prompts).tokensPerSecond;
+    double allResident = speed(null, null, false, false, loaders, c -> null, prompts).tokensPerSecond;
     o.printf(Locale.ROOT, "%-10s %-22s %10.1f %9s %12s %14s%n", "all", "-", allResident, "1.00x", "-", "-");
     for (String budget : List.of("50%", "25%", "12.5%")) {
       for (String store : List.of("mapped file", "direct I/O", "mapped + " + link + " link")) {
         boolean direct = store.equals("direct I/O");
         LinkModel linkModel = store.startsWith("mapped +") ? LinkModel.parse(link) : LinkModel.none();
-        speedRow(o, budget, store, direct, speed(ExpertBudget.parse(budget), linkModel, direct, false, c -> null, prompts), allResident);
+        speedRow(o, budget, store, direct, speed(ExpertBudget.parse(budget), linkModel, direct, false, loaders, c -> null, prompts), allResident);
       }
     }
     // The speed target is set with direct I/O, where every miss is a disk read: what prefetch and
@@ -153,9 +156,11 @@ final class BenchOffloadCommand implements Callable<Integer> {
     java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> aware =
         c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 2 * k);
     ExpertBudget atPolicyBudget = ExpertBudget.parse(policyBudget);
-    speedRow(o, policyBudget, "direct + prefetch", true, speed(atPolicyBudget, LinkModel.none(), true, true, c -> null, prompts), allResident);
-    speedRow(o, policyBudget, "direct + aware<=" + 2 * k, true, speed(atPolicyBudget, LinkModel.none(), true, false, aware, prompts), allResident);
-    speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, aware, prompts), allResident);
+    // Loads one after the other on the forward pass's thread, the cache's behaviour before loader threads.
+    speedRow(o, policyBudget, "direct, serial loads", true, speed(atPolicyBudget, LinkModel.none(), true, false, 0, c -> null, prompts), allResident);
+    speedRow(o, policyBudget, "direct + prefetch", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> null, prompts), allResident);
+    speedRow(o, policyBudget, "direct + aware<=" + 2 * k, true, speed(atPolicyBudget, LinkModel.none(), true, false, loaders, aware, prompts), allResident);
+    speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, aware, prompts), allResident);
     policies(o, prompts, answerStarts, layers, k, ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
@@ -254,7 +259,8 @@ final class BenchOffloadCommand implements Callable<Integer> {
   private PolicyRun runPolicy(Policy policy, List<int[]> text, List<Integer> answerStarts, int[][] exactArgmax, int layers) throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
     LoadOptions options = LoadOptions.defaults().withExperts((ExpertSource source) -> {
-      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse(policyBudget), LayerAllocation.UNIFORM, ReplacementPolicy.LRU, LinkModel.parse(link), policy.prefetch);
+      ExpertCache c = ExpertCache.of(source, ExpertBudget.parse(policyBudget), LayerAllocation.UNIFORM, ReplacementPolicy.LRU, LinkModel.parse(link), policy.prefetch,
+          loaders);
       cache.set(c);
       return c;
     });
@@ -322,7 +328,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
 
   private record Speed(double tokensPerSecond, OffloadStats stats, long tokens, boolean direct) {}
 
-  private Speed speed(ExpertBudget budget, LinkModel link, boolean direct, boolean prefetch,
+  private Speed speed(ExpertBudget budget, LinkModel link, boolean direct, boolean prefetch, int loaderThreads,
       java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router, List<int[]> prompts) throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
     AtomicReference<dev.overture.lm.offload.DirectExpertSource> disk = new AtomicReference<>();
@@ -337,7 +343,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
         }
         source = disk.get();
       }
-      ExpertCache c = ExpertCache.of(source, budget, LayerAllocation.UNIFORM, ReplacementPolicy.LRU, link, prefetch);
+      ExpertCache c = ExpertCache.of(source, budget, LayerAllocation.UNIFORM, ReplacementPolicy.LRU, link, prefetch, loaderThreads);
       cache.set(c);
       return c;
     });
@@ -364,7 +370,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
       OffloadStats stats = cache.get() == null ? new OffloadStats(0, 0, 0, 0, 0, 0, 0, 0, 0) : cache.get().stats();
       boolean wasDirect = disk.get() != null && disk.get().direct();
       if (cache.get() != null) {
-        cache.get().close(); // its prefetch thread, if any
+        cache.get().close(); // its loader threads
       }
       if (disk.get() != null) {
         disk.get().close();

@@ -157,9 +157,10 @@ public final class EmbeddedEngine implements ContinuationEngine {
       }
     }
     ExpertCache cache = ExpertCache.of(source, offload.budget(), offload.allocationPolicy(), offload.replacementPolicy(), offload.linkModel(),
-        offload.prefetch());
-    log.info("engine embedded: offloading experts: {} resident ({} per layer), {}, prefetch {}, routing {}, link {}", offload.budget(),
-        java.util.Arrays.toString(cache.residentCapacities()), offload.replacementPolicy(), offload.prefetch(), offload.routingChoice(), offload.link());
+        offload.prefetch(), offload.loaders());
+    log.info("engine embedded: offloading experts: {} resident ({} per layer), {}, prefetch {}, routing {}, link {}, {} loader threads",
+        offload.budget(), java.util.Arrays.toString(cache.residentCapacities()), offload.replacementPolicy(), offload.prefetch(), offload.routingChoice(),
+        offload.link(), offload.loaders());
     experts = cache;
     return cache;
   }

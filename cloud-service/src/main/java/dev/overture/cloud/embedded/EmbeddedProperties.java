@@ -1,6 +1,7 @@
 package dev.overture.cloud.embedded;
 
 import dev.overture.lm.offload.ExpertBudget;
+import dev.overture.lm.offload.ExpertCache;
 import dev.overture.lm.offload.LayerAllocation;
 import dev.overture.lm.offload.LinkModel;
 import dev.overture.lm.offload.ReplacementPolicy;
@@ -82,7 +83,8 @@ public record EmbeddedProperties(
       @DefaultValue("exact") String routing,
       @DefaultValue("0") double routingParameter,
       @DefaultValue("false") boolean directIo,
-      @DefaultValue("none") String link) {
+      @DefaultValue("none") String link,
+      @DefaultValue("4") int loaders) {
 
     public Offload {
       // Fields are assigned after this block, so the checks take the parameters.
@@ -91,11 +93,14 @@ public record EmbeddedProperties(
       ReplacementPolicy.parseOnline(replacement);
       RoutingChoice.of(routing, routingParameter);
       LinkModel.parse(link);
+      if (loaders < 0) {
+        throw new IllegalArgumentException("overture.embedded.offload.loaders must be 0 or more, got " + loaders);
+      }
     }
 
     /** Every expert resident, exact routing: no offloading. */
     public static Offload none() {
-      return new Offload("100%", "uniform", "lru", false, "exact", 0, false, "none");
+      return new Offload("100%", "uniform", "lru", false, "exact", 0, false, "none", ExpertCache.DEFAULT_LOADERS);
     }
 
     /** Whether any expert is loaded on demand (a budget below all experts, or a changed backing store). */

@@ -53,7 +53,7 @@ class EmbeddedEngineOffloadTest {
       resident = reply(engine);
       assertThat(engine.offloadStats()).as("nothing offloaded").isNull();
     }
-    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("1/layer", "uniform", "lfu", true, "exact", 0, true, "none")))) {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("1/layer", "uniform", "lfu", true, "exact", 0, true, "none", 4)))) {
       assertThat(reply(engine)).isEqualTo(resident);
       OffloadStats stats = engine.offloadStats();
       assertThat(stats.loads()).isPositive();
@@ -67,11 +67,11 @@ class EmbeddedEngineOffloadTest {
   @Test
   void stickyRoutingLowersTheSwitchRate() throws Exception {
     double exact;
-    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("50%", "uniform", "lru", false, "exact", 0, false, "none")))) {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("50%", "uniform", "lru", false, "exact", 0, false, "none", 4)))) {
       reply(engine);
       exact = engine.expertSwitchRate();
     }
-    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("50%", "uniform", "lru", false, "sticky", 1.0, false, "none")))) {
+    try (EmbeddedEngine engine = EmbeddedEngine.load(with(new EmbeddedProperties.Offload("50%", "uniform", "lru", false, "sticky", 1.0, false, "none", 4)))) {
       reply(engine);
       assertThat(engine.expertSwitchRate()).as("a switch cost of 1 never switches").isZero();
       assertThat(exact).isPositive();
@@ -80,11 +80,13 @@ class EmbeddedEngineOffloadTest {
 
   @Test
   void unknownKnobsAreRejectedByName() {
-    assertThatThrownBy(() -> new EmbeddedProperties.Offload("25%", "deep-first", "lru", false, "exact", 0, false, "none"))
+    assertThatThrownBy(() -> new EmbeddedProperties.Offload("25%", "deep-first", "lru", false, "exact", 0, false, "none", 4))
         .hasMessageContaining("allocation must be uniform or shallow-first");
-    assertThatThrownBy(() -> new EmbeddedProperties.Offload("25%", "uniform", "mru", false, "exact", 0, false, "none"))
+    assertThatThrownBy(() -> new EmbeddedProperties.Offload("25%", "uniform", "mru", false, "exact", 0, false, "none", 4))
         .hasMessageContaining("replacement must be lru or lfu");
-    assertThatThrownBy(() -> new EmbeddedProperties.Offload("lots", "uniform", "lru", false, "exact", 0, false, "none"))
+    assertThatThrownBy(() -> new EmbeddedProperties.Offload("lots", "uniform", "lru", false, "exact", 0, false, "none", 4))
         .hasMessageContaining("25%");
+    assertThatThrownBy(() -> new EmbeddedProperties.Offload("25%", "uniform", "lru", false, "exact", 0, false, "none", -1))
+        .hasMessageContaining("loaders must be 0 or more");
   }
 }

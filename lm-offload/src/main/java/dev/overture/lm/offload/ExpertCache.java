@@ -6,9 +6,13 @@ import dev.overture.lm.ExpertSource;
 import dev.overture.lm.ExpertWeights;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,14 +23,21 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #stats()}); an optional {@link LinkModel} makes each load wait as long as a slower link
  * would.
  *
+ * <p>Loads run on a pool of loader threads ({@code loaders}, I/O-bound, so more of them than
+ * cores pays): once a layer's routing is known ({@link #willUse}), all of its missing experts load
+ * at once, and the forward pass waits for the slowest instead of the sum. A demand load only reads
+ * and decodes on the pool; the forward pass admits it when it asks for it, in request order, so the
+ * cache's contents (and its hit count) do not depend on which load finished first. With no loaders
+ * the forward pass loads each miss itself, one after the other.
+ *
  * <p>With prefetch on, the forward pass hands the cache each next layer's predicted routing (the
  * next layer's router applied to this layer's input, Fate's cross-layer gate), and the predicted
- * experts load on a background thread while this layer computes; a request for an expert still
- * loading waits only for the rest of its load.
+ * experts load on the pool while this layer computes; a request for an expert still loading waits
+ * only for the rest of its load.
  *
  * <p>Plug it into a model with {@code LoadOptions.withExperts(source -> ExpertCache.of(source,
  * ...))}. Thread-safe: each layer has its own lock, held only for bookkeeping, never during a load.
- * {@link #close()} stops the prefetch thread.
+ * {@link #close()} stops the loader threads.
  */
 public final class ExpertCache implements ExpertProvider, AutoCloseable {
 
@@ -36,10 +47,16 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   private final ResidentSet[] sets;
   private final ExpertWeights[][] weights;
   private final boolean[][] prefetchedUnused;
-  @SuppressWarnings("unchecked")
   private final CompletableFuture<ExpertWeights>[][] inFlight;
+  /** Demand loads started by {@link #willUse}, admitted by the request that joins them. */
+  private final CompletableFuture<ExpertWeights>[][] ahead;
   private final long[] ticks;
-  private final ExecutorService prefetcher;
+  private final boolean prefetch;
+  private final ExecutorService loaderPool;
+  private final boolean demandAhead;
+  private final AtomicLong queued = new AtomicLong();
+  private final Object linkLock = new Object();
+  private long linkFreeAt = Long.MIN_VALUE; // guarded by linkLock: when the emulated link's bandwidth is free
   private final int[] predicted;
   private final LongAdder requests = new LongAdder();
   private final LongAdder hits = new LongAdder();
@@ -50,13 +67,22 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   private final LongAdder prefetchLate = new LongAdder();
   private final LongAdder prefetchWasted = new LongAdder();
 
+  /** Loader threads by default: enough concurrent reads for a top-8 layer's misses on an SSD. */
+  public static final int DEFAULT_LOADERS = 4;
+
   /**
    * @param capacities resident experts per layer (see {@link ExpertBudget#capacities})
    * @param prefetch load each next layer's predicted experts in the background
-   * @throws IllegalArgumentException for Belady's policy, which needs a recorded future
+   * @param loaders threads that load experts concurrently, 0 for loading each miss on the forward
+   *     pass's thread when it is requested (prefetch then uses one thread)
+   * @throws IllegalArgumentException for Belady's policy, which needs a recorded future, or a
+   *     negative loader count
    */
   @SuppressWarnings("unchecked")
-  public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link, boolean prefetch) {
+  public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link, boolean prefetch, int loaders) {
+    if (loaders < 0) {
+      throw new IllegalArgumentException("loaders must be 0 or more, got " + loaders);
+    }
     if (policy == ReplacementPolicy.BELADY) {
       throw new IllegalArgumentException("Belady's policy needs the future: replay a routing trace with CacheSimulator");
     }
@@ -71,23 +97,40 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     this.weights = new ExpertWeights[capacities.length][experts];
     this.prefetchedUnused = new boolean[capacities.length][experts];
     this.inFlight = new CompletableFuture[capacities.length][experts];
+    this.ahead = new CompletableFuture[capacities.length][experts];
     this.ticks = new long[capacities.length];
     this.predicted = new int[experts];
     for (int l = 0; l < capacities.length; l++) {
       sets[l] = new ResidentSet(Math.min(capacities[l], experts));
     }
-    this.prefetcher = prefetch ? Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "overture-expert-prefetch");
+    this.prefetch = prefetch;
+    int threads = Math.max(loaders, prefetch ? 1 : 0);
+    AtomicInteger named = new AtomicInteger();
+    // Demand loads go before queued prefetches: a forward pass waits for the former, only maybe for the latter.
+    this.loaderPool = threads == 0 ? null : new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "overture-expert-loader-" + named.incrementAndGet());
       t.setDaemon(true);
       return t;
-    }) : null;
+    });
+    this.demandAhead = loaders > 0;
   }
 
-  /** A cache for {@code budget}, spread by {@code allocation}. */
+  /** A cache with {@link #DEFAULT_LOADERS} loader threads. */
+  public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link, boolean prefetch) {
+    this(source, capacities, policy, link, prefetch, DEFAULT_LOADERS);
+  }
+
+  /** A cache for {@code budget}, spread by {@code allocation}, with {@code loaders} loader threads. */
+  public static ExpertCache of(ExpertSource source, ExpertBudget budget, LayerAllocation allocation, ReplacementPolicy policy, LinkModel link,
+      boolean prefetch, int loaders) {
+    return new ExpertCache(source, budget.capacities(source.layers(), source.expertsPerLayer(), source.expertHeapBytes(), allocation), policy,
+        link, prefetch, loaders);
+  }
+
+  /** A cache for {@code budget}, spread by {@code allocation}, with {@link #DEFAULT_LOADERS} loaders. */
   public static ExpertCache of(ExpertSource source, ExpertBudget budget, LayerAllocation allocation, ReplacementPolicy policy, LinkModel link,
       boolean prefetch) {
-    return new ExpertCache(source, budget.capacities(source.layers(), source.expertsPerLayer(), source.expertHeapBytes(), allocation), policy,
-        link, prefetch);
+    return of(source, budget, allocation, policy, link, prefetch, DEFAULT_LOADERS);
   }
 
   /** A cache for {@code budget}, spread evenly over the layers, without prefetch. */
@@ -113,7 +156,7 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     }
     if (pending != null) {
       long start = System.nanoTime();
-      ExpertWeights loaded = pending.join(); // admitted by the prefetch task before it completed
+      ExpertWeights loaded = join(pending); // admitted by the prefetch task before it completed
       waitNanos.add(System.nanoTime() - start);
       prefetchLate.increment();
       synchronized (set) {
@@ -122,7 +165,8 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
       return loaded;
     }
     long start = System.nanoTime();
-    ExpertWeights loaded = load(layer, expert);
+    CompletableFuture<ExpertWeights> started = takeAhead(layer, expert);
+    ExpertWeights loaded = started != null ? join(started) : load(layer, expert);
     waitNanos.add(System.nanoTime() - start);
     synchronized (set) {
       if (!set.contains(expert)) {
@@ -132,9 +176,73 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     return loaded;
   }
 
+  /** Starts loading, on the pool, each of the layer's routed experts that is neither resident nor loading. */
+  @Override
+  public void willUse(int layer, int[] experts, int count) {
+    if (!demandAhead) {
+      return;
+    }
+    ResidentSet set = sets[layer];
+    for (int i = 0; i < count; i++) {
+      int expert = experts[i];
+      CompletableFuture<ExpertWeights> future;
+      synchronized (set) {
+        if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
+          continue;
+        }
+        future = new CompletableFuture<>();
+        ahead[layer][expert] = future;
+      }
+      loaderPool.execute(new QueuedLoad(true, queued.incrementAndGet(), () -> {
+        try {
+          future.complete(load(layer, expert));
+        } catch (RuntimeException | Error e) {
+          future.completeExceptionally(e);
+        }
+      }));
+    }
+  }
+
+  /** A task on the loader pool's queue: demand loads first, then in the order queued. */
+  private record QueuedLoad(boolean demand, long order, Runnable task) implements Runnable, Comparable<QueuedLoad> {
+    @Override
+    public void run() {
+      task.run();
+    }
+
+    @Override
+    public int compareTo(QueuedLoad other) {
+      return demand != other.demand ? (demand ? -1 : 1) : Long.compare(order, other.order);
+    }
+  }
+
+  /** The load's result, or what it threw, as a load on this thread would have thrown it. */
+  private static ExpertWeights join(CompletableFuture<ExpertWeights> load) {
+    try {
+      return load.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** The demand load {@link #willUse} started for {@code expert}, taken out of the table, or null. */
+  private CompletableFuture<ExpertWeights> takeAhead(int layer, int expert) {
+    synchronized (sets[layer]) {
+      CompletableFuture<ExpertWeights> started = ahead[layer][expert];
+      ahead[layer][expert] = null;
+      return started;
+    }
+  }
+
   @Override
   public boolean predictsNextLayer() {
-    return prefetcher != null;
+    return prefetch;
   }
 
   @Override
@@ -154,7 +262,7 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
         CompletableFuture<ExpertWeights> future = new CompletableFuture<>();
         inFlight[layer][expert] = future;
         prefetches.increment();
-        prefetcher.execute(() -> {
+        loaderPool.execute(new QueuedLoad(false, queued.incrementAndGet(), () -> {
           try {
             ExpertWeights loaded = load(layer, expert);
             synchronized (set) {
@@ -170,7 +278,7 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
             }
             future.completeExceptionally(e);
           }
-        });
+        }));
       }
     }
   }
@@ -200,15 +308,31 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   }
 
   private ExpertWeights load(int layer, int expert) {
-    long start = System.nanoTime();
+    long done = linkDone(source.expertHeapBytes());
     ExpertWeights loaded = source.decode(layer, expert);
-    long emulated = link.nanosFor(source.expertHeapBytes());
-    long spent = System.nanoTime() - start;
-    if (emulated > spent) {
-      LockSupport.parkNanos(emulated - spent);
+    long left = done - System.nanoTime();
+    if (left > 0) {
+      LockSupport.parkNanos(left);
     }
     loads.increment();
     return loaded;
+  }
+
+  /**
+   * When a load of {@code bytes} starting now ends on the emulated link (now, without one).
+   * Concurrent loads overlap their latencies but share the bandwidth: each transfer waits for the
+   * previous one to leave the link.
+   */
+  private long linkDone(long bytes) {
+    long now = System.nanoTime();
+    if (link.bytesPerSecond() == 0) {
+      return now;
+    }
+    synchronized (linkLock) {
+      long begin = linkFreeAt == Long.MIN_VALUE ? now + link.latencyNanos() : Math.max(now + link.latencyNanos(), linkFreeAt);
+      linkFreeAt = begin + link.transferNanos(bytes);
+      return linkFreeAt;
+    }
   }
 
   /** The most experts each layer keeps. */
@@ -239,8 +363,8 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
 
   @Override
   public void close() {
-    if (prefetcher != null) {
-      prefetcher.shutdownNow();
+    if (loaderPool != null) {
+      loaderPool.shutdownNow();
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 /**
  * An emulated link between the backing store and fast memory: each load waits {@code latency +
  * bytes / bandwidth}, so a run on a fast local disk shows what NVMe, phone flash or PCIe would cost.
+ * Concurrent loads overlap their latencies (a device's queue) and share the bandwidth.
  *
  * @param bytesPerSecond sustained read bandwidth (0: no emulation)
  * @param latencyNanos per-load latency
@@ -32,6 +33,11 @@ public record LinkModel(String name, double bytesPerSecond, long latencyNanos) {
 
   /** How long a load of {@code bytes} takes on this link, in nanoseconds (0 without emulation). */
   public long nanosFor(long bytes) {
-    return bytesPerSecond == 0 ? 0 : latencyNanos + (long) (bytes / bytesPerSecond * 1e9);
+    return bytesPerSecond == 0 ? 0 : latencyNanos + transferNanos(bytes);
+  }
+
+  /** How long {@code bytes} occupy the link's bandwidth, in nanoseconds (0 without emulation). */
+  public long transferNanos(long bytes) {
+    return bytesPerSecond == 0 ? 0 : (long) (bytes / bytesPerSecond * 1e9);
   }
 }

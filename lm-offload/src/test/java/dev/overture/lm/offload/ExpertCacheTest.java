@@ -157,6 +157,93 @@ class ExpertCacheTest {
     assertArrayEquals(exact, prefillLogits(dev.overture.lm.ExpertRouter.exact(), new RoutingTrace(6, 8, 2)), 0f);
   }
 
+  /** Experts of no weight (the cache never looks inside them) whose decoding runs {@code decode}. */
+  record FakeSource(int layers, int expertsPerLayer, long expertHeapBytes, java.util.function.IntConsumer decode) implements dev.overture.lm.ExpertSource {
+    @Override
+    public dev.overture.lm.ExpertWeights decode(int layer, int expert) {
+      decode.accept(expert);
+      return null;
+    }
+  }
+
+  @Test
+  void loadersLoadALayersMissesConcurrently() {
+    java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(4);
+    FakeSource source = new FakeSource(1, 8, 1000, e -> {
+      allStarted.countDown();
+      try { // a serial loader would wait here for loads that never start
+        assertTrue(allStarted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the four misses did not load at the same time");
+      } catch (InterruptedException ex) {
+        throw new AssertionError(ex);
+      }
+    });
+    try (ExpertCache c = new ExpertCache(source, new int[] {4}, ReplacementPolicy.LRU, LinkModel.none(), false, 4)) {
+      c.willUse(0, new int[] {0, 1, 2, 3}, 4);
+      for (int e = 0; e < 4; e++) {
+        c.expert(0, e);
+      }
+      c.expert(0, 2);
+
+      assertEquals(new OffloadStats(5, 1, 4, 4000, c.stats().waitNanos(), 0, 0, 0, 0), c.stats());
+      assertArrayEquals(new int[] {4}, c.residentCounts());
+    }
+  }
+
+  @Test
+  void demandLoadsGoBeforeQueuedPrefetches() throws Exception {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    FakeSource source = new FakeSource(1, 8, 1000, e -> {
+      order.add(e);
+      if (e == 0) {
+        try {
+          gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+          throw new AssertionError(ex);
+        }
+      }
+    });
+    try (ExpertCache c = new ExpertCache(source, new int[] {8}, ReplacementPolicy.LRU, LinkModel.none(), true, 1)) {
+      c.predicted(0, new float[] {0.5f, 0.3f, 0.2f, 0, 0, 0, 0, 0}, 3); // the one loader takes expert 0 and blocks
+      while (order.isEmpty()) {
+        Thread.onSpinWait();
+      }
+      c.willUse(0, new int[] {5}, 1);
+      gate.countDown();
+      c.expert(0, 5);
+
+      assertEquals(List.of(0, 5), order.subList(0, 2), "the demand load overtook the queued prefetches of 1 and 2");
+    }
+  }
+
+  @Test
+  void withoutLoadersEachMissLoadsWhenRequested() {
+    java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+    FakeSource source = new FakeSource(1, 8, 1000, e -> decoded.incrementAndGet());
+    try (ExpertCache c = new ExpertCache(source, new int[] {2}, ReplacementPolicy.LRU, LinkModel.none(), false, 0)) {
+      c.willUse(0, new int[] {0, 1}, 2);
+      assertEquals(0, decoded.get());
+      c.expert(0, 0);
+      assertEquals(1, decoded.get());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new ExpertCache(source, new int[] {2}, ReplacementPolicy.LRU, LinkModel.none(), false, -1));
+  }
+
+  @Test
+  void concurrentLoadsShareTheEmulatedLinksBandwidth() {
+    LinkModel slow = new LinkModel("slow", 1e6, 0); // 20 ms per 20 kB expert
+    FakeSource source = new FakeSource(1, 8, 20_000, e -> {});
+    try (ExpertCache c = new ExpertCache(source, new int[] {4}, ReplacementPolicy.LRU, slow, false, 4)) {
+      long start = System.nanoTime();
+      c.willUse(0, new int[] {0, 1, 2, 3}, 4);
+      for (int e = 0; e < 4; e++) {
+        c.expert(0, e);
+      }
+      long elapsed = System.nanoTime() - start;
+      assertTrue(elapsed >= 4 * slow.transferNanos(20_000), "four transfers share one link: " + elapsed / 1e6 + " ms");
+    }
+  }
+
   @Test
   void emulatedLinkMakesLoadsWait() {
     assertEquals(80_000 + 1_000_000, LinkModel.parse("nvme").nanosFor(3_000_000));
