@@ -161,6 +161,8 @@ final class BenchOffloadCommand implements Callable<Integer> {
     speedRow(o, policyBudget, "direct + prefetch", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> null, prompts), allResident);
     speedRow(o, policyBudget, "direct + aware<=" + 2 * k, true, speed(atPolicyBudget, LinkModel.none(), true, false, loaders, aware, prompts), allResident);
     speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, aware, prompts), allResident);
+    speedRow(o, policyBudget, "direct + sticky 0.3", true, speed(atPolicyBudget, LinkModel.none(), true, false, loaders, c -> new dev.overture.lm.offload.StickyRouter(0.3),
+        prompts), allResident);
     policies(o, prompts, answerStarts, layers, k, ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
@@ -268,7 +270,6 @@ final class BenchOffloadCommand implements Callable<Integer> {
         InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(lm.config().contextLength()))) {
       RoutingTrace trace = new RoutingTrace(layers, lm.config().expertCount(), lm.config().expertUsedCount());
       session.setRoutingObserver(trace.recorder());
-      session.setExpertRouter(policy.router.apply(cache.get()));
       int[][] argmax = new int[text.size()][];
       double logLikelihood = 0;
       long scored = 0;
@@ -279,6 +280,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
         int[] tokens = text.get(p);
         argmax[p] = new int[tokens.length - 1];
         session.rollback(0);
+        session.setExpertRouter(policy.router.apply(cache.get())); // each question is a conversation of its own, as in training
         for (int i = 0; i < tokens.length - 1; i++) {
           float[] logits = session.decode(tokens[i]);
           argmax[p][i] = argmax(logits);
@@ -349,9 +351,6 @@ final class BenchOffloadCommand implements Callable<Integer> {
     });
     try (LanguageModel lm = LanguageModel.load(model, options);
         InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(lm.config().contextLength()))) {
-      if (cache.get() != null) {
-        session.setExpertRouter(router.apply(cache.get()));
-      }
       Sampler sampler = new Sampler(SamplingConfig.greedy(), lm.config().vocabSize());
       long tokens = 0;
       long nanos = 0;
@@ -359,6 +358,9 @@ final class BenchOffloadCommand implements Callable<Integer> {
         int[] prompt = prompts.get(i % prompts.size());
         int[] question = java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 24));
         session.rollback(0);
+        if (cache.get() != null) {
+          session.setExpertRouter(router.apply(cache.get())); // a fresh router per prompt, a conversation of its own
+        }
         session.prefill(question);
         long start = System.nanoTime();
         int produced = session.generate(sampler, decodeTokens, Set.of(), t -> true);
