@@ -1,6 +1,7 @@
 """Cross-checks a GGUF file against llama.cpp: same token ids, next-token logits, greedy continuation.
 
-Usage: python3 training/llamacpp_check.py MODEL.gguf --llama-dir /path/to/llama.cpp (built, with build/src/libllama.a)
+Usage: python3 training/llamacpp_check.py MODEL.gguf --llama-dir /path/to/llama.cpp (built, with build/src/libllama.a,
+or its headers with shared libraries in build/bin, such as the prebuilt ones npm's node-llama-cpp carries)
 
 Builds training/llamacpp/logits.cpp against that llama.cpp (static libraries) into out/llamacpp-logits,
 then compares, for the fixture prompts, llama.cpp's logits and greedy ids with this package's PyTorch
@@ -33,9 +34,11 @@ def build(llama_dir):
               ("src/libllama.a", "ggml/src/libggml.a", "ggml/src/libggml-cpu.a", "ggml/src/libggml-base.a")]
     if all(os.path.exists(l) for l in static):
         link = static + ["-fopenmp", "-lpthread", "-ldl"]
-    else:
-        link = ["-L" + os.path.join(b, "bin"), "-Wl,-rpath," + os.path.join(b, "bin"),
-                "-lllama", "-lggml", "-lggml-base", "-lggml-cpu"]
+    else:  # shared libraries; builds with GGML_BACKEND_DL (node-llama-cpp's prebuilt ones) load the CPU backend at run time
+        bin_dir = os.path.join(b, "bin")
+        link = ["-L" + bin_dir, "-Wl,-rpath," + bin_dir, "-lllama", "-lggml", "-lggml-base"]
+        if os.path.exists(os.path.join(bin_dir, "libggml-cpu.so")):
+            link.append("-lggml-cpu")
     subprocess.run(["g++", "-O1", "-std=c++17", os.path.join(HERE, "llamacpp", "logits.cpp"),
                     "-I" + os.path.join(llama_dir, "include"), "-I" + os.path.join(llama_dir, "ggml", "include"),
                     "-o", exe] + link, check=True)
@@ -53,8 +56,9 @@ def main():
     worst = 0.0
     for p in PROMPTS:
         ids = tok.encode(chatml(p))
-        out = subprocess.run([exe, args.gguf, str(GREEDY_TOKENS)] + [str(i) for i in ids],
-                             capture_output=True, text=True, check=True)
+        # From build/bin: a llama.cpp built with dynamically loaded backends looks for them in the current directory.
+        out = subprocess.run([exe, os.path.abspath(args.gguf), str(GREEDY_TOKENS)] + [str(i) for i in ids],
+                             capture_output=True, text=True, check=True, cwd=os.path.join(args.llama_dir, "build", "bin"))
         ref = json.loads(out.stdout.strip().splitlines()[-1])
         with torch.no_grad():
             logits = model(torch.tensor([ids]))[0, -1]

@@ -5,6 +5,7 @@
 #include <vector>
 int main(int argc, char ** argv) {
     llama_backend_init();
+    ggml_backend_load_all(); // builds with dynamically loaded backends (GGML_BACKEND_DL) have none until loaded
     auto mp = llama_model_default_params();
     llama_model * model = llama_model_load_from_file(argv[1], mp);
     if (!model) return 1;
