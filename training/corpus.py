@@ -431,6 +431,26 @@ def sessions(rng, train_rows, count, max_chars):
     return out
 
 
+# The service's default repair bridges (overture.verify.repair-bridges): after one, the cloud model restarts
+# the answer. A model never trained on a bridge continued "A family is a — actually, let me correct that:"
+# with nonsense.
+REPAIR_BRIDGES = [" \u2014 sorry, let me put that better:", " \u2014 actually, let me correct that:"]
+
+
+def repairs(rng, train_rows, count):
+    """Answers restarted after a repair bridge, as the cloud says them when the device's first words were
+    wrong: up to six words already spoken (half the time another synset's answer's, half this answer's own),
+    a bridge, then the whole answer. "given" is the spoken prefix, which carries no loss: no wrong word is taught."""
+    defs = [r for r in train_rows if r["kind"] == "definition"]
+    out = []
+    for _ in range(count):
+        r = rng.choice(defs)
+        source = rng.choice(defs) if rng.random() < 0.5 else r
+        given = " ".join(source["assistant"].split()[:rng.randint(0, 6)]) + rng.choice(REPAIR_BRIDGES)
+        out.append(dict(r, kind="repair-" + r["kind"], given=given.lstrip(), assistant=given.lstrip() + " " + r["assistant"]))
+    return out
+
+
 def build(n_synsets, n_unseen, seed):
     z = zipfile.ZipFile(JAR)
     synsets = parse_data(z)
@@ -522,6 +542,7 @@ def main():
     ap.add_argument("--followup-eval", type=int, default=300, help="training synsets kept for held-out two-turn dialogues")
     ap.add_argument("--sessions", type=int, default=600, help="multi-turn training conversations")
     ap.add_argument("--session-chars", type=int, default=3600, help="longest session, in characters (~850 tokens)")
+    ap.add_argument("--repairs", type=int, default=2000, help="answers restarted after a repair bridge (the cloud model's)")
     ap.add_argument("--micro-synsets", type=int, default=500, help="the micro's synsets (train.py --synsets): half the sessions use only them")
     args = ap.parse_args()
     train, knowledge, unseen, chosen = build(args.synsets, args.unseen, args.seed)
@@ -529,7 +550,9 @@ def main():
     for r in train + knowledge + unseen:
         r["ranks"] = [r["rank"]]
     extra, follow_eval, lemma_eval = build_conversations(zipfile.ZipFile(JAR), train, chosen, args)
-    train = train + extra
+    # Appended after everything else, from a generator of their own: the rows before them, and the seeded share
+    # of opener rows train.py --openers picks, are what they were without repairs.
+    train = train + extra + repairs(random.Random(args.seed + 5), train, args.repairs)
     d = os.path.join(OUT, "corpus")
     os.makedirs(d, exist_ok=True)
     for name, rows in (("train", train), ("eval_knowledge", knowledge), ("eval_unseen", unseen),

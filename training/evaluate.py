@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import blas_threads  # noqa: E402,F401  (before torch: OpenBLAS must not start its own threads)
 import torch  # noqa: E402
 
-from corpus import chatml  # noqa: E402
+from corpus import REPAIR_BRIDGES, chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
 from model import MoE  # noqa: E402
 from tokenizer import EOS, OUT  # noqa: E402
@@ -228,6 +228,11 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
                                       "rewind": sum(b is not None and b >= args.heard for b in bad) / len(bad),
                                       "repair": sum(b is not None and b < args.heard for b in bad) / len(bad),
                                       "kept_words": sum(len(c.split()) for c in cut) / len(cut)}
+    # A repair as the service makes it: the words already heard, a bridge, then the MoE restarts the answer;
+    # scored on what follows the bridge.
+    heard = [" ".join(a.split(" ")[:args.heard]) for a in out["micro"]]
+    bridged = answers(moe, tok, prompts, [h + REPAIR_BRIDGES[-1] for h in heard], cache=caches["moe"])
+    out["repair"] = [a[len(h + REPAIR_BRIDGES[-1]):] for a, h in zip(bridged, heard)]
     f1 = {k: sum(token_f1(a, g) for a, g in zip(v, golds)) / len(v) for k, v in out.items()}
     correctness = {"names_lemma": sum(names_lemma(" ".join(a.split(" ")[:SPLITS[0] + len(r["lemma"].split()) - 1]), r["lemma"])
                                       for a, r in zip(out["micro"], rows)) / len(rows)}
@@ -294,6 +299,12 @@ def main():
             cells.append(" / ".join(pct(r["f1"][f"verdict{n}@{t:g}"]) for n in SPLITS)
                          + f" ({pct(v['accept'])} / {pct(v['rewind'])} / {pct(v['repair'])})")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print(f"\nAfter a repair bridge: the first {args.heard} opener word(s), \"{REPAIR_BRIDGES[-1].strip()}\", then the MoE;"
+          " F1 (%) of what follows the bridge, against the MoE's plain answer.\n")
+    print("| set | MoE alone | after a repair bridge |")
+    print("|---|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {pct(r['f1']['moe'])} | {pct(r['f1']['repair'])} |")
     print("\nOpeners: the share of the micro's openers that name the word asked about within their first"
           f" {SPLITS[0]} words (more for a multi-word lemma), and that state a wrong fact (a content word absent"
           " from the gold answer) within 4 / 6 / 8 words (%).\n")

@@ -35,7 +35,8 @@ def encode_all(tok, rows):
     """(ids, spans) per dialogue: spans are the [start, end) index ranges of the assistant tokens that carry
     the loss, each answer and its <|im_end|> (the questions, which no model can predict, carry none). A row
     with "history" trains every earlier answer too; an "open" row (an opener only) trains the opener's
-    tokens and no <|im_end|>, since its answer goes on."""
+    tokens and no <|im_end|>, since its answer goes on. A row with "given" (a repair: words already spoken and a
+    bridge, the start of its assistant text) trains only what follows them."""
     out = []
     for r in rows:
         turns = [tuple(t) for t in r.get("history", ())] + [(r["user"], r["assistant"])]
@@ -44,6 +45,8 @@ def encode_all(tok, rows):
             last = i == len(turns) - 1
             prompt_text = text + chatml(u)
             text = prompt_text + a if last and r.get("open") else chatml(u, a, turns[:i])
+            if last and r.get("given"):
+                prompt_text += r["given"]
             prompt = tok.encode(prompt_text)
             ids = tok.encode(text)
             if ids[:len(prompt)] != prompt:
@@ -227,6 +230,8 @@ def main():
     train_rows = load_dialogues("train")
     kept = most_familiar(train_rows, args.synsets)
     train_rows = [r for r in train_rows if taught(r, kept)]
+    if not cfg.n_expert:  # the device's model never speaks after a repair bridge: the cloud says it and what follows
+        train_rows = [r for r in train_rows if not r.get("given")]
     if args.openers < 1.0:
         pick = random.Random(args.seed)
         train_rows = [r for r in train_rows if not r.get("open") or pick.random() < args.openers]
