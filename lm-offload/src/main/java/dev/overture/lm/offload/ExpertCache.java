@@ -4,10 +4,12 @@ import dev.overture.lm.ExpertProvider;
 import dev.overture.lm.ExpertRouter;
 import dev.overture.lm.ExpertSource;
 import dev.overture.lm.ExpertWeights;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,17 +49,17 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   private final ResidentSet[] sets;
   private final ExpertWeights[][] weights;
   private final boolean[][] prefetchedUnused;
-  private final CompletableFuture<ExpertWeights>[][] inFlight;
-  /** Demand loads started by {@link #willUse}, admitted by the request that joins them. */
-  private final CompletableFuture<ExpertWeights>[][] ahead;
+  /** Prefetches queued or running; each admits its expert when done. */
+  private final Load[][] inFlight;
+  /** Demand loads started by {@link #willUse}, admitted by the request that takes them. */
+  private final Load[][] ahead;
   private final long[] ticks;
   private final boolean prefetch;
-  private final ExecutorService loaderPool;
+  private final ThreadPoolExecutor loaderPool;
   private final boolean demandAhead;
   private final AtomicLong queued = new AtomicLong();
   private final Object linkLock = new Object();
   private long linkFreeAt = Long.MIN_VALUE; // guarded by linkLock: when the emulated link's bandwidth is free
-  private final int[] predicted;
   private final LongAdder requests = new LongAdder();
   private final LongAdder hits = new LongAdder();
   private final LongAdder loads = new LongAdder();
@@ -78,7 +80,6 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
    * @throws IllegalArgumentException for Belady's policy, which needs a recorded future, or a
    *     negative loader count
    */
-  @SuppressWarnings("unchecked")
   public ExpertCache(ExpertSource source, int[] capacities, ReplacementPolicy policy, LinkModel link, boolean prefetch, int loaders) {
     if (loaders < 0) {
       throw new IllegalArgumentException("loaders must be 0 or more, got " + loaders);
@@ -96,10 +97,9 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     this.sets = new ResidentSet[capacities.length];
     this.weights = new ExpertWeights[capacities.length][experts];
     this.prefetchedUnused = new boolean[capacities.length][experts];
-    this.inFlight = new CompletableFuture[capacities.length][experts];
-    this.ahead = new CompletableFuture[capacities.length][experts];
+    this.inFlight = new Load[capacities.length][experts];
+    this.ahead = new Load[capacities.length][experts];
     this.ticks = new long[capacities.length];
-    this.predicted = new int[experts];
     for (int l = 0; l < capacities.length; l++) {
       sets[l] = new ResidentSet(Math.min(capacities[l], experts));
     }
@@ -142,8 +142,12 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   public ExpertWeights expert(int layer, int expert) {
     requests.increment();
     ResidentSet set = sets[layer];
-    CompletableFuture<ExpertWeights> pending;
+    Load prefetching;
+    Load started;
     synchronized (set) {
+      // Taken whatever happens: after a hit, or with a prefetch of the same expert, it is not needed.
+      started = ahead[layer][expert];
+      ahead[layer][expert] = null;
       if (set.touch(expert, ++ticks[layer])) {
         hits.increment();
         if (prefetchedUnused[layer][expert]) {
@@ -152,21 +156,33 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
         }
         return weights[layer][expert];
       }
-      pending = inFlight[layer][expert];
+      prefetching = inFlight[layer][expert];
     }
+    long start = System.nanoTime();
+    ExpertWeights loaded = null;
+    boolean awaited = false;
+    Load pending = prefetching != null ? prefetching : started;
     if (pending != null) {
-      long start = System.nanoTime();
-      ExpertWeights loaded = join(pending); // admitted by the prefetch task before it completed
+      try {
+        loaded = await(pending);
+        awaited = true;
+      } catch (RuntimeException e) {
+        // Loaded again below, on this thread: a lasting failure surfaces from there, a passing one does not stick.
+      }
+    }
+    if (prefetching != null && awaited) { // admitted by the prefetch
       waitNanos.add(System.nanoTime() - start);
-      prefetchLate.increment();
       synchronized (set) {
-        prefetchedUnused[layer][expert] = false;
+        if (prefetchedUnused[layer][expert]) { // not already counted wasted (evicted before this request)
+          prefetchedUnused[layer][expert] = false;
+          prefetchLate.increment();
+        }
       }
       return loaded;
     }
-    long start = System.nanoTime();
-    CompletableFuture<ExpertWeights> started = takeAhead(layer, expert);
-    ExpertWeights loaded = started != null ? join(started) : load(layer, expert);
+    if (!awaited) {
+      loaded = load(layer, expert);
+    }
     waitNanos.add(System.nanoTime() - start);
     synchronized (set) {
       if (!set.contains(expert)) {
@@ -185,58 +201,15 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     ResidentSet set = sets[layer];
     for (int i = 0; i < count; i++) {
       int expert = experts[i];
-      CompletableFuture<ExpertWeights> future;
+      Load load;
       synchronized (set) {
         if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
           continue;
         }
-        future = new CompletableFuture<>();
-        ahead[layer][expert] = future;
+        load = new Load(layer, expert, true, queued.incrementAndGet());
+        ahead[layer][expert] = load;
       }
-      loaderPool.execute(new QueuedLoad(true, queued.incrementAndGet(), () -> {
-        try {
-          future.complete(load(layer, expert));
-        } catch (RuntimeException | Error e) {
-          future.completeExceptionally(e);
-        }
-      }));
-    }
-  }
-
-  /** A task on the loader pool's queue: demand loads first, then in the order queued. */
-  private record QueuedLoad(boolean demand, long order, Runnable task) implements Runnable, Comparable<QueuedLoad> {
-    @Override
-    public void run() {
-      task.run();
-    }
-
-    @Override
-    public int compareTo(QueuedLoad other) {
-      return demand != other.demand ? (demand ? -1 : 1) : Long.compare(order, other.order);
-    }
-  }
-
-  /** The load's result, or what it threw, as a load on this thread would have thrown it. */
-  private static ExpertWeights join(CompletableFuture<ExpertWeights> load) {
-    try {
-      return load.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
-
-  /** The demand load {@link #willUse} started for {@code expert}, taken out of the table, or null. */
-  private CompletableFuture<ExpertWeights> takeAhead(int layer, int expert) {
-    synchronized (sets[layer]) {
-      CompletableFuture<ExpertWeights> started = ahead[layer][expert];
-      ahead[layer][expert] = null;
-      return started;
+      start(load);
     }
   }
 
@@ -252,34 +225,107 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     if (k == 0) {
       return;
     }
-    ExpertRouter.topK(probabilities, k, predicted);
-    for (int i = 0; i < k; i++) {
-      int expert = predicted[i];
+    int[] top = new int[k]; // per call: sessions sharing the cache predict concurrently
+    ExpertRouter.topK(probabilities, k, top);
+    for (int expert : top) {
+      Load load;
       synchronized (set) {
-        if (set.contains(expert) || inFlight[layer][expert] != null) {
+        if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
           continue;
         }
-        CompletableFuture<ExpertWeights> future = new CompletableFuture<>();
-        inFlight[layer][expert] = future;
+        load = new Load(layer, expert, false, queued.incrementAndGet());
+        inFlight[layer][expert] = load;
         prefetches.increment();
-        loaderPool.execute(new QueuedLoad(false, queued.incrementAndGet(), () -> {
-          try {
-            ExpertWeights loaded = load(layer, expert);
-            synchronized (set) {
-              inFlight[layer][expert] = null;
-              if (!set.contains(expert)) {
-                admit(layer, expert, loaded, true);
-              }
-            }
-            future.complete(loaded);
-          } catch (RuntimeException | Error e) {
-            synchronized (set) {
-              inFlight[layer][expert] = null;
-            }
-            future.completeExceptionally(e);
-          }
-        }));
       }
+      start(load);
+    }
+  }
+
+  private void start(Load load) {
+    try {
+      loaderPool.execute(load);
+    } catch (RejectedExecutionException e) { // closed: the request loads it on its own thread
+      load.fail(new IllegalStateException("expert cache closed"));
+    }
+  }
+
+  /**
+   * The load's weights. A load still queued is taken off the queue and run on this thread: a
+   * forward pass waiting for it must not wait behind other loads (a prefetch ranks below every
+   * demand load on the queue).
+   */
+  private ExpertWeights await(Load load) {
+    if (loaderPool.remove(load)) {
+      load.run();
+    }
+    try {
+      return load.future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * One expert's load on the pool: a demand load (started by {@link #willUse}; the request that
+   * takes it admits it) or a prefetch (admits itself). Demand loads run before queued prefetches,
+   * then in the order queued. Identity equality, so that the pool can remove exactly this task.
+   */
+  private final class Load implements Runnable, Comparable<Load> {
+    final int layer;
+    final int expert;
+    final boolean demand;
+    final long order;
+    final CompletableFuture<ExpertWeights> future = new CompletableFuture<>();
+
+    Load(int layer, int expert, boolean demand, long order) {
+      this.layer = layer;
+      this.expert = expert;
+      this.demand = demand;
+      this.order = order;
+    }
+
+    @Override
+    public void run() {
+      ExpertWeights loaded;
+      try {
+        loaded = load(layer, expert);
+      } catch (RuntimeException | Error e) {
+        fail(e);
+        return;
+      }
+      if (!demand) {
+        ResidentSet set = sets[layer];
+        synchronized (set) {
+          inFlight[layer][expert] = null;
+          if (!set.contains(expert)) {
+            admit(layer, expert, loaded, true);
+          }
+        }
+      }
+      future.complete(loaded);
+    }
+
+    /** Ends the load with {@code cause} (a failed read, or a cache closed before it ran). */
+    void fail(Throwable cause) {
+      if (!demand) {
+        synchronized (sets[layer]) {
+          if (inFlight[layer][expert] == this) {
+            inFlight[layer][expert] = null;
+          }
+        }
+      }
+      future.completeExceptionally(cause);
+    }
+
+    @Override
+    public int compareTo(Load other) {
+      return demand != other.demand ? (demand ? -1 : 1) : Long.compare(order, other.order);
     }
   }
 
@@ -310,9 +356,8 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
   private ExpertWeights load(int layer, int expert) {
     long done = linkDone(source.expertHeapBytes());
     ExpertWeights loaded = source.decode(layer, expert);
-    long left = done - System.nanoTime();
-    if (left > 0) {
-      LockSupport.parkNanos(left);
+    for (long left = done - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted(); left = done - System.nanoTime()) {
+      LockSupport.parkNanos(left); // may return early
     }
     loads.increment();
     return loaded;
@@ -361,10 +406,20 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
         prefetchLate.sum(), prefetchWasted.sum());
   }
 
+  /**
+   * Stops the loader threads. Loads already running finish (no interrupt: an interrupted read
+   * would close the file for every reader); queued ones are dropped, and a request waiting for one
+   * loads the expert itself.
+   */
   @Override
   public void close() {
     if (loaderPool != null) {
-      loaderPool.shutdownNow();
+      loaderPool.shutdown();
+      List<Runnable> dropped = new ArrayList<>();
+      loaderPool.getQueue().drainTo(dropped);
+      for (Runnable r : dropped) {
+        ((Load) r).fail(new IllegalStateException("expert cache closed"));
+      }
     }
   }
 

@@ -210,10 +210,64 @@ class ExpertCacheTest {
       }
       c.willUse(0, new int[] {5}, 1);
       gate.countDown();
-      c.expert(0, 5);
+      while (order.size() < 4) {
+        Thread.onSpinWait();
+      }
 
-      assertEquals(List.of(0, 5), order.subList(0, 2), "the demand load overtook the queued prefetches of 1 and 2");
+      assertEquals(List.of(0, 5, 1, 2), order, "the demand load must overtake the queued prefetches of 1 and 2");
     }
+  }
+
+  /** A source whose expert 0 blocks its loader until {@code gate} opens; records which thread decoded what. */
+  static FakeSource blockingOnExpertZero(java.util.concurrent.CountDownLatch gate, List<String> decodedBy) {
+    return new FakeSource(1, 8, 1000, e -> {
+      decodedBy.add(e + " on " + Thread.currentThread().getName());
+      if (e == 0) {
+        try {
+          gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+          throw new AssertionError(ex);
+        }
+      }
+    });
+  }
+
+  @Test
+  void requestForAQueuedLoadRunsItOnTheRequestingThread() {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<String> decodedBy = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (ExpertCache c = new ExpertCache(blockingOnExpertZero(gate, decodedBy), new int[] {8}, ReplacementPolicy.LRU, LinkModel.none(), true, 1)) {
+      c.predicted(0, new float[] {0.6f, 0.4f, 0, 0, 0, 0, 0, 0}, 2); // the loader blocks on 0; 1 waits in the queue
+      while (decodedBy.isEmpty()) {
+        Thread.onSpinWait();
+      }
+      c.expert(0, 1);
+
+      assertEquals("1 on " + Thread.currentThread().getName(), decodedBy.get(1), "a queued prefetch must not keep its requester waiting");
+      assertEquals(1, c.stats().prefetchLate());
+      gate.countDown();
+    }
+  }
+
+  @Test
+  void closeDropsQueuedLoadsAndTheirRequestsStillLoad() {
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    List<String> decodedBy = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    ExpertCache c = new ExpertCache(blockingOnExpertZero(gate, decodedBy), new int[] {8}, ReplacementPolicy.LRU, LinkModel.none(), true, 1);
+    c.predicted(0, new float[] {1, 0, 0, 0, 0, 0, 0, 0}, 1);
+    while (decodedBy.isEmpty()) {
+      Thread.onSpinWait();
+    }
+    c.willUse(0, new int[] {3}, 1);
+    c.close();
+    c.willUse(0, new int[] {4}, 1); // after close: nothing starts, nothing hangs
+
+    c.expert(0, 3);
+    c.expert(0, 4);
+    gate.countDown();
+
+    assertEquals(List.of("0 on overture-expert-loader-1", "3 on " + Thread.currentThread().getName(), "4 on " + Thread.currentThread().getName()),
+        decodedBy);
   }
 
   @Test
