@@ -198,18 +198,8 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     if (!demandAhead) {
       return;
     }
-    ResidentSet set = sets[layer];
     for (int i = 0; i < count; i++) {
-      int expert = experts[i];
-      Load load;
-      synchronized (set) {
-        if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
-          continue;
-        }
-        load = new Load(layer, expert, true, queued.incrementAndGet());
-        ahead[layer][expert] = load;
-      }
-      start(load);
+      startLoad(layer, experts[i], true);
     }
   }
 
@@ -228,20 +218,26 @@ public final class ExpertCache implements ExpertProvider, AutoCloseable {
     int[] top = new int[k]; // per call: sessions sharing the cache predict concurrently
     ExpertRouter.topK(probabilities, k, top);
     for (int expert : top) {
-      Load load;
-      synchronized (set) {
-        if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
-          continue;
-        }
-        load = new Load(layer, expert, false, queued.incrementAndGet());
-        inFlight[layer][expert] = load;
-        prefetches.increment();
-      }
-      start(load);
+      startLoad(layer, expert, false);
     }
   }
 
-  private void start(Load load) {
+  /** Queues a demand load or a prefetch of {@code expert}, unless it is resident or already loading. */
+  private void startLoad(int layer, int expert, boolean demand) {
+    ResidentSet set = sets[layer];
+    Load load;
+    synchronized (set) {
+      if (set.contains(expert) || inFlight[layer][expert] != null || ahead[layer][expert] != null) {
+        return;
+      }
+      load = new Load(layer, expert, demand, queued.incrementAndGet());
+      if (demand) {
+        ahead[layer][expert] = load;
+      } else {
+        inFlight[layer][expert] = load;
+        prefetches.increment();
+      }
+    }
     try {
       loaderPool.execute(load);
     } catch (RejectedExecutionException e) { // closed: the request loads it on its own thread
