@@ -182,6 +182,8 @@ def main():
                     help="route as the runtime's sticky policy with this switching cost while training (MoE, D45)")
     ap.add_argument("--switch-loss", type=float, default=0.0,
                     help="weight of the switching penalty: -log of the router's mass on the previous token's experts (D45)")
+    ap.add_argument("--validate", action="store_true",
+                    help="print the checkpoint's validation loss (routed as --switch-cost says) and exit; with --resume")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
 
@@ -238,6 +240,10 @@ def main():
     train_docs = encode_all(tok, train_rows)
     val_docs = (encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
                 + encode_all(tok, load_dialogues("eval_followup")[:100]))
+    if args.validate:
+        print(json.dumps({"run": args.run or args.model, "tokens": state["tokens"], "switch_cost": args.switch_cost,
+                          "val_loss": round(eval_loss(model, val_docs, device), 4)}), flush=True)
+        return
     data = Batches(train_docs, batch, args.seq, args.seed, state["epoch"], state["offset"])
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),

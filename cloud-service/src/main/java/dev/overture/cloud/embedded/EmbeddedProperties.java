@@ -84,7 +84,7 @@ public record EmbeddedProperties(
       @DefaultValue("0") double routingParameter,
       @DefaultValue("false") boolean directIo,
       @DefaultValue("none") String link,
-      @DefaultValue("4") int loaders) {
+      @DefaultValue("" + ExpertCache.DEFAULT_LOADERS) int loaders) {
 
     public Offload {
       // Fields are assigned after this block, so the checks take the parameters.
