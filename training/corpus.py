@@ -290,12 +290,44 @@ def accent_variant(rng, w):
     return w[:i] + ACCENT_MAP[w[i]] + w[i + 1:]
 
 
-def opener_dialogue(rng, lemma, pos, kind=None, question=None):
-    """One opener-only dialogue: a question about lemma and the opener its answer begins with."""
+# The adverb opener for a question that spells the adverb after a space (ADV_ANSWERS quote or capitalize it).
+ADV_SPACED_ANSWERS = ["The adverb {w} means"]
+
+
+def lemma_form(template):
+    """How template spells the word asked about, as the byte-level BPE sees it: "spaced" (after a space: the
+    word's pieces begin with the space), "bare" (after a quote or at the start: other pieces), "capital"
+    ({W}: other pieces again), or None (no word slot)."""
+    if "{W}" in template:
+        return "capital"
+    i = template.find("{w}")
+    if i < 0:
+        return None
+    return "spaced" if i > 0 and template[i - 1] == " " else "bare"
+
+
+def matching_opener(rng, question, answer, candidates):
+    """answer, or when it spells the word otherwise than question does, one of candidates that spells it
+    alike (D46): a micro model copies a word far more easily when the opener repeats the question's own
+    tokens than when it must map " theremin" to "theremin" or "Theremin", pieces it never saw side by side."""
+    want, got = lemma_form(question), lemma_form(answer)
+    if got is None or got == want:
+        return answer
+    alike = [a for a in candidates if lemma_form(a) in (None, want)]
+    return rng.choice(alike) if alike else answer
+
+
+def opener_dialogue(rng, lemma, pos, kind=None, question=None, form_rng=None):
+    """One opener-only dialogue: a question about lemma and the opener its answer begins with. With form_rng
+    the opener spells the lemma as the question does (matching_opener), drawn from form_rng so that rng's
+    sequence, and every row drawn from it, stays what it was."""
     if pos == "r":
         q = question or rng.choice(ADV_QUESTIONS)
+        a = rng.choice(ADV_ANSWERS)
+        if form_rng:
+            a = matching_opener(form_rng, q, a, ADV_ANSWERS + ADV_SPACED_ANSWERS)
         return {"pos": pos, "lemma": lemma, "kind": "definition", "user": fill(q, lemma),
-                "assistant": fill(rng.choice(ADV_ANSWERS), lemma), "open": True}
+                "assistant": fill(a, lemma), "open": True}
     if kind is None:
         r, kind = rng.random(), "definition"
         for k, share in OPENER_KINDS:
@@ -312,6 +344,9 @@ def opener_dialogue(rng, lemma, pos, kind=None, question=None):
         qs = {"example": EXAMPLE_Q, "synonym": SYN_Q, "kind": KIND_Q.get(pos), "parts": PARTS_Q, "antonym": ANT_Q}[kind]
         q = question or rng.choice(qs)
         a = rng.choice(OPENER_ANSWERS[kind][pos] if kind == "kind" else OPENER_ANSWERS[kind])
+    if form_rng:
+        pool = OPENER_ANSWERS[kind][pos] if kind in ("definition", "kind") else OPENER_ANSWERS[kind]
+        a = matching_opener(form_rng, q, a, pool)
     return {"pos": pos, "lemma": lemma, "kind": kind, "user": fill(q, lemma), "assistant": fill(a, lemma), "open": True}
 
 
@@ -327,13 +362,14 @@ def opener_sets(z, excluded, n_train, n_eval, seed):
     accented_keys = sorted(k for k in ACCENTED if k in lemmas)
     held_accented = set(accented_keys[::4])  # every fourth real loanword only in the held-out set
     train = []
+    form_rng = random.Random(seed + 7)
     for w in train_lemmas:
         form = accent_variant(rng, w) if rng.random() < 0.03 else w
-        train.append(opener_dialogue(rng, form, lemmas[w]))
+        train.append(opener_dialogue(rng, form, lemmas[w], form_rng=form_rng))
     for k in accented_keys:
         if k not in held_accented:
             for _ in range(3):
-                train.append(opener_dialogue(rng, ACCENTED[k], lemmas[k]))
+                train.append(opener_dialogue(rng, ACCENTED[k], lemmas[k], form_rng=form_rng))
     glosses = first_sense_glosses(z)
     evals = []
     for w in [ACCENTED[k] for k in sorted(held_accented)] + held:

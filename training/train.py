@@ -69,6 +69,11 @@ def taught(row, kept):
     return all(k in kept for k in row.get("ranks", [row["rank"]] if "rank" in row else []))
 
 
+def is_fact(row):
+    """Whether row is a single question and its fact answer (no earlier turns, not an opener, not a repair)."""
+    return not (row.get("history") or row.get("open") or row.get("given"))
+
+
 class Batches:
     """Rows of seq tokens packed with whole dialogues (a fresh seeded order per epoch). Each dialogue keeps
     its own positions from 0 and attends only to itself, exactly as at inference, where a prompt starts
@@ -178,6 +183,8 @@ def main():
     ap.add_argument("--warmup", type=float, default=0.03, help="share of the schedule spent warming the learning rate up")
     ap.add_argument("--openers", type=float, default=1.0,
                     help="share of the opener-only rows kept (a seeded sample): less weights the facts up")
+    ap.add_argument("--facts", type=int, default=1,
+                    help="times each single-question fact dialogue appears per epoch (rehearses taught facts while fine-tuning)")
     ap.add_argument("--switch-cost", type=float, default=None,
                     help="route as the runtime's sticky policy with this switching cost while training (MoE, D45)")
     ap.add_argument("--switch-loss", type=float, default=0.0,
@@ -237,6 +244,8 @@ def main():
     if args.openers < 1.0:
         pick = random.Random(args.seed)
         train_rows = [r for r in train_rows if not r.get("open") or pick.random() < args.openers]
+    if args.facts > 1:  # the conversations must not crowd the taught facts out (D41: a fine-tune lost a quarter of them)
+        train_rows += [r for r in train_rows if is_fact(r)] * (args.facts - 1)
     train_docs = encode_all(tok, train_rows)
     val_docs = (encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
                 + encode_all(tok, load_dialogues("eval_followup")[:100]))
@@ -248,7 +257,7 @@ def main():
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
-                      "threads": args.threads, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
+                      "threads": args.threads, "facts": args.facts, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
 
     def progress():
         p = state["tokens"] / args.tokens
