@@ -6,7 +6,8 @@
   and the reloaded model gives the same logits as the original with F16-rounded weights;
 - the MoE routes top-2 with weights summing to 1;
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
-  exactly its answer tokens.
+  exactly its answer tokens;
+- opener rows spell the word asked about as their question does (D46).
 """
 import os
 import random
@@ -174,11 +175,28 @@ def check_packing():
     print("packing: dialogues isolated in packed rows, targets are the answers")
 
 
+def check_opener_forms():
+    """Every opener row the corpus draws spells its lemma as its question does (D46), whichever kind, part of
+    speech and phrasing it was drawn with."""
+    import corpus
+    rng, form_rng = random.Random(5), random.Random(6)
+    for i in range(3000):
+        pos = "nvar"[i % 4]
+        row = corpus.opener_dialogue(rng, "theremin", pos, form_rng=form_rng)
+        q = row["user"]
+        want = "spaced" if " theremin" in q else "bare"
+        if "theremin" in row["assistant"]:
+            got = "spaced" if " theremin" in row["assistant"] else "bare"
+            assert got == want and "Theremin" not in row["assistant"], (q, row["assistant"])
+    print("corpus: opener rows spell the lemma as their question does")
+
+
 if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
     check_moe_routing()
     check_sticky_routing()
     check_packing()
+    check_opener_forms()
     check_gguf(check_bpe())
     print("selftest: all checks passed")
