@@ -251,6 +251,23 @@ FRAMED_QUESTIONS = {
     "a": ["Can you describe what {w} means?", "Could you tell me what {w} means?", "Can you help me understand the word {w}?",
           "Would you clarify what {w} means?", "Can you spell out the meaning of {w}?", "Could you define {w} for me?"],
 }
+# More framings, drawn from the opener rows' own second generator (so every row drawn before stays as it was):
+# wish and request framings in many wordings, so that the held-out phrasings' verbs ("explain", "like to
+# know"), which stay out of training, meet a model that has learned to look past any framing.
+MORE_FRAMED_QUESTIONS = {
+    "n": ["I want to know what {a} {w} is.", "I'd love to learn what {a} {w} is.", "I need to understand what {a} {w} is.",
+          "Can you teach me what {a} {w} is?", "I wonder what {a} {w} is.", "Would you walk me through what {a} {w} is?",
+          "Help me out: what is {a} {w}?", "I keep hearing about {a} {w}. What is it?", "Let me ask you what {a} {w} is.",
+          "I'm curious what {a} {w} is."],
+    "v": ["I want to know what it means to {w}.", "I'd love to learn what it means to {w}.",
+          "I need to understand what it means to {w}.", "Can you teach me what it means to {w}?",
+          "I wonder what it means to {w}.", "Would you walk me through what it means to {w}?",
+          "Help me out: what does it mean to {w}?", "I'm curious what it means to {w}."],
+    "a": ["I want to know what {w} means.", "I'd love to learn what {w} means.", "I need to understand the word {w}.",
+          "Can you teach me what {w} means?", "I wonder what {w} means.", "Would you walk me through the word {w}?",
+          "Help me out: what does {w} mean?", "I'm curious what {w} means."],
+}
+MORE_FRAMED_SHARE = 0.3
 # Loanwords as users type them, with their accents (WordNet 3.1 spells them in ASCII).
 ACCENTED = {"cafe": "café", "naive": "naïve", "fiance": "fiancé", "fiancee": "fiancée",
             "cliche": "cliché", "facade": "façade", "protege": "protégé", "souffle": "soufflé", "deja vu": "déjà vu",
@@ -340,6 +357,8 @@ def opener_dialogue(rng, lemma, pos, kind=None, question=None, form_rng=None):
     if kind == "definition":
         q = question or rng.choice(DEF_QUESTIONS[pos][:-HELD_OUT_PHRASINGS] + EXTRA_DEF_QUESTIONS[pos] + FRAMED_QUESTIONS[pos])
         a = rng.choice(OPENER_ANSWERS["definition"][pos])
+        if form_rng and not question and form_rng.random() < MORE_FRAMED_SHARE:
+            q = form_rng.choice(MORE_FRAMED_QUESTIONS[pos])
     else:
         qs = {"example": EXAMPLE_Q, "synonym": SYN_Q, "kind": KIND_Q.get(pos), "parts": PARTS_Q, "antonym": ANT_Q}[kind]
         q = question or rng.choice(qs)
