@@ -25,6 +25,7 @@ import torch  # noqa: E402
 
 from corpus import REPAIR_BRIDGES, chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
+from faithful_copy import FaithfulCopy  # noqa: E402
 from model import MoE  # noqa: E402
 from tokenizer import EOS, OUT  # noqa: E402
 from train import encode_all, most_familiar  # noqa: E402
@@ -52,16 +53,18 @@ def prompt_text(row):
     return chatml(row["user"], history=[tuple(t) for t in row.get("history", ())])
 
 
-def answers(model, tok, prompts, prefixes=None, batch=32, cache=None):
+def answers(model, tok, prompts, prefixes=None, batch=32, cache=None, copy_from=None):
     """Greedy answers (prefix + continuation, without <|im_end|>) to each generation prompt; cache, a dict
-    kept per model, skips (prompt, prefix) pairs generated before (the verdict thresholds often agree)."""
+    kept per model, skips (prompt, prefix) pairs generated before (the verdict thresholds often agree).
+    copy_from, {prompt: the user's texts}, decodes as the device does (faithful_copy, D47)."""
     prefixes = prefixes or [""] * len(prompts)
     cache = {} if cache is None else cache
     todo = sorted({(u, p) for u, p in zip(prompts, prefixes) if (u, p) not in cache})
     for i in range(0, len(todo), batch):
         group = todo[i:i + batch]
         ids = [tok.encode(u + p) for u, p in group]
-        for (u, p), gen in zip(group, model.generate_batch(ids, MAX_NEW, stop=EOS)):
+        choosers = [FaithfulCopy(tok, copy_from[u], p, stop=[EOS]) for u, p in group] if copy_from else None
+        for (u, p), gen in zip(group, model.generate_batch(ids, MAX_NEW, stop=EOS, choosers=choosers)):
             cache[(u, p)] = p + tok.decode(gen[:-1] if gen and gen[-1] == EOS else gen)
     return [cache[(u, p)] for u, p in zip(prompts, prefixes)]
 
@@ -144,6 +147,17 @@ def names_lemma(opener, lemma):
     return re.search(r"(?<!\w)" + re.escape(lemma.lower()) + r"(?!\w)", opener.lower()) is not None
 
 
+def held_out_phrasing(row):
+    """Whether row's question uses one of the phrasings no training dialogue uses (corpus.py keeps
+    "explain" and "like to know" out of training)."""
+    u = row["user"].lower()
+    return "explain" in u or "like to know" in u
+
+
+def share(flags):
+    return sum(flags) / len(flags) if flags else None
+
+
 def wrong_fact(opener, lemma, gold):
     """Whether the opener's words state something the gold answer does not: a content word (not a
     restatement word, not the lemma's) absent from the gold."""
@@ -214,7 +228,10 @@ def question_sets(args):
 
 def evaluate_set(rows, micro, moe, tok, args, caches):
     prompts, golds = [prompt_text(r) for r in rows], [r["gold"] for r in rows]
-    out = {"micro": answers(micro, tok, prompts, cache=caches["micro"]), "moe": answers(moe, tok, prompts, cache=caches["moe"])}
+    # The micro decodes as the device does, keeping the user's words intact (D47), unless --raw-micro.
+    copy_from = None if args.raw_micro else {p: [r["user"]] + [u for u, _ in r.get("history", ())][-1:] for p, r in zip(prompts, rows)}
+    out = {"micro": answers(micro, tok, prompts, cache=caches["micro"], copy_from=copy_from),
+           "moe": answers(moe, tok, prompts, cache=caches["moe"])}
     verdicts = {}
     for n in SPLITS:
         openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
@@ -234,8 +251,10 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     bridged = answers(moe, tok, prompts, [h + REPAIR_BRIDGES[-1] for h in heard], cache=caches["moe"])
     out["repair"] = [a[len(h + REPAIR_BRIDGES[-1]):] for a, h in zip(bridged, heard)]
     f1 = {k: sum(token_f1(a, g) for a, g in zip(v, golds)) / len(v) for k, v in out.items()}
-    correctness = {"names_lemma": sum(names_lemma(" ".join(a.split(" ")[:SPLITS[0] + len(r["lemma"].split()) - 1]), r["lemma"])
-                                      for a, r in zip(out["micro"], rows)) / len(rows)}
+    named = [names_lemma(" ".join(a.split(" ")[:SPLITS[0] + len(r["lemma"].split()) - 1]), r["lemma"]) for a, r in zip(out["micro"], rows)]
+    correctness = {"names_lemma": share(named),
+                   "names_lemma_trained_phrasing": share([k for k, r in zip(named, rows) if not held_out_phrasing(r)]),
+                   "names_lemma_held_out_phrasing": share([k for k, r in zip(named, rows) if held_out_phrasing(r)])}
     for n in SPLITS:
         correctness[f"wrong_fact{n}"] = sum(wrong_fact(" ".join(a.split(" ")[:n]), r["lemma"], g)
                                             for a, r, g in zip(out["micro"], rows, golds)) / len(rows)
@@ -265,6 +284,8 @@ def main():
     ap.add_argument("--heard", type=int, default=1,
                     help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
                          " one a rewind (1: the replay found the first word playing before any verdict)")
+    ap.add_argument("--raw-micro", action="store_true",
+                    help="plain greedy openers, without the device's faithful-copy rule (D47)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=os.path.join(OUT, "eval.json"))
     args = ap.parse_args()
@@ -308,11 +329,12 @@ def main():
     print("\nOpeners: the share of the micro's openers that name the word asked about within their first"
           f" {SPLITS[0]} words (more for a multi-word lemma), and that state a wrong fact (a content word absent"
           " from the gold answer) within 4 / 6 / 8 words (%).\n")
-    print("| set | names the lemma | wrong fact 4 / 6 / 8 |")
-    print("|---|---|---|")
+    print("| set | names the lemma | in training phrasings | in held-out phrasings | wrong fact 4 / 6 / 8 |")
+    print("|---|---|---|---|---|")
     for name, r in results.items():
         o = r["openers"]
-        print(f"| {name} | {pct(o['names_lemma'])} | " + " / ".join(pct(o[f"wrong_fact{n}"]) for n in SPLITS) + " |")
+        cells = [pct(o[k]) if o.get(k) is not None else "-" for k in ("names_lemma", "names_lemma_trained_phrasing", "names_lemma_held_out_phrasing")]
+        print(f"| {name} | " + " | ".join(cells) + " | " + " / ".join(pct(o[f"wrong_fact{n}"]) for n in SPLITS) + " |")
     print(f"\nMoE routing on held-out text: expert load (% of routed slots), switch rate = share of consecutive"
           " tokens whose top-k set (top-1 expert) changes\n")
     tail = " | top-k set switch | top-1 switch | experts changed per token |"

@@ -333,9 +333,10 @@ class Transformer(nn.Module):
         return out
 
     @torch.no_grad()
-    def generate_batch(self, prompts, max_new, stop=None):
+    def generate_batch(self, prompts, max_new, stop=None, choosers=None):
         """generate() for many prompts at once (left padding, per-row positions); same greedy tokens up to
-        float rounding of the batched matrix products."""
+        float rounding of the batched matrix products. choosers, one per prompt, pick each row's token from
+        its logits instead of the argmax (faithful_copy.FaithfulCopy, the device's decoding rule)."""
         B, L = len(prompts), max(map(len, prompts))
         pad = torch.tensor([L - len(p) for p in prompts])
         idx = torch.tensor([[0] * (L - len(p)) + list(p) for p in prompts])
@@ -347,6 +348,8 @@ class Transformer(nn.Module):
         cur = L - pad
         for _ in range(max_new):
             t = logits.argmax(-1)
+            if choosers:
+                t = torch.tensor([choosers[b].choose(logits[b]) if not done[b] else int(t[b]) for b in range(B)])
             for b in range(B):
                 if not done[b]:
                     outs[b].append(int(t[b]))

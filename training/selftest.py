@@ -7,7 +7,8 @@
 - the MoE routes top-2 with weights summing to 1;
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
   exactly its answer tokens;
-- opener rows spell the word asked about as their question does (D46).
+- opener rows spell the word asked about as their question does (D46);
+- the faithful-copy rule decides the cases shared with the Java agent as specified (D47).
 """
 import os
 import random
@@ -175,6 +176,22 @@ def check_packing():
     print("packing: dialogues isolated in packed rows, targets are the answers")
 
 
+def check_faithful_copy():
+    """The evaluation's copy of the device's faithful-copy rule decides the shared cases as the Java one must."""
+    import json
+    import faithful_copy
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "fixtures", "faithful-copy.json")
+    with open(path) as f:
+        cases = json.load(f)["cases"]
+    def field(c, name):
+        return bytes.fromhex(c[name + "_hex"]) if name + "_hex" in c else c[name].encode("utf-8")
+    for c in cases:
+        got = faithful_copy.faithful(field(c, "spoken"), b" " if c.get("ends") else field(c, "candidate"),
+                                     faithful_copy.user_words([c["user"]]))
+        assert got == c["faithful"], c
+    print(f"faithful copy: {len(cases)} shared cases decided as specified")
+
+
 def check_opener_forms():
     """Every opener row the corpus draws spells its lemma as its question does (D46), whichever kind, part of
     speech and phrasing it was drawn with."""
@@ -198,5 +215,6 @@ if __name__ == "__main__":
     check_sticky_routing()
     check_packing()
     check_opener_forms()
+    check_faithful_copy()
     check_gguf(check_bpe())
     print("selftest: all checks passed")

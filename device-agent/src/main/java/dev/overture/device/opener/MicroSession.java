@@ -46,6 +46,8 @@ public final class MicroSession implements AutoCloseable {
   private final String systemPrompt;
   private final Sampler sampler;
   private final Set<Integer> stopTokens = new HashSet<>();
+  /** The user's texts whose words the next opener keeps intact (set by {@link #prepare}). */
+  private List<String> protectedTexts = Collections.emptyList();
 
   /**
    * @throws GgufFormatException if the model has no chat format this runtime knows
@@ -87,6 +89,7 @@ public final class MicroSession implements AutoCloseable {
     }
     int kept = session.reusePrefix(prompt);
     prefillFrom(prompt, kept);
+    protectedTexts = protectedTexts(history, userText);
     return prompt.length - kept;
   }
 
@@ -101,7 +104,7 @@ public final class MicroSession implements AutoCloseable {
   public OpenerDraft draftOpener(int maxWords, Consumer<String> onWord, BooleanSupplier abort) {
     List<String> words = new ArrayList<>();
     boolean[] sentenceEnd = {false};
-    Generation generation = new Generation(word -> {
+    Generation generation = new Generation(new FaithfulCopy(protectedTexts, ""), word -> {
       String text = words.isEmpty() ? stripLeading(word) : normalizeSeparators(word);
       if (words.size() >= maxWords || sentenceEnd[0] || text.isEmpty() || text.length() > MAX_WORD_CHARS) {
         return false;
@@ -129,7 +132,7 @@ public final class MicroSession implements AutoCloseable {
     }
     prefillFrom(prompt, session.reusePrefix(prompt));
     boolean[] first = {replySoFar.isEmpty()};
-    Generation generation = new Generation(word -> {
+    Generation generation = new Generation(new FaithfulCopy(protectedTexts(history, userText), replySoFar), word -> {
       String text = first[0] ? stripLeading(word) : normalizeSeparators(word);
       if (text.isEmpty() || text.length() > MAX_WORD_CHARS) {
         return false;
@@ -189,6 +192,19 @@ public final class MicroSession implements AutoCloseable {
     return text.isEmpty() || !Words.isSeparator(text.charAt(0)) ? " " + text : text;
   }
 
+  /** The user's question and, for a follow-up, the question before it: the words an opener may copy. */
+  private static List<String> protectedTexts(List<HistoryItem> history, String userText) {
+    List<String> texts = new ArrayList<>();
+    texts.add(userText);
+    for (int i = history.size() - 1; i >= 0; i--) {
+      if (history.get(i).role() == Role.USER) {
+        texts.add(history.get(i).text());
+        break;
+      }
+    }
+    return texts;
+  }
+
   private void prefillFrom(int[] prompt, int kept) {
     if (kept < prompt.length) {
       session.prefill(Arrays.copyOfRange(prompt, kept, prompt.length));
@@ -230,15 +246,15 @@ public final class MicroSession implements AutoCloseable {
     return null;
   }
 
-  /** Greedy decoding from the cache's logits, word by word. */
+  /** Greedy decoding from the cache's logits, word by word, copied words kept faithful. */
   private final class Generation {
-    private final WordSink sink;
+    private final FaithfulCopy copy;
     private final WordStreamer streamer;
     private boolean stopped;
     boolean endOfReply;
 
-    Generation(WordSink sink) {
-      this.sink = sink;
+    Generation(FaithfulCopy copy, WordSink sink) {
+      this.copy = copy;
       this.streamer = new WordStreamer(word -> {
         if (!stopped && !sink.accept(word)) {
           stopped = true;
@@ -253,13 +269,16 @@ public final class MicroSession implements AutoCloseable {
         if (abort.getAsBoolean()) {
           return false;
         }
-        int token = sampler.sample(session.logits(), history, history.length);
+        float[] logits = session.logits();
+        int token = copy.choose(logits, sampler.sample(logits, history, history.length), model.tokenizer()::tokenBytes, stopTokens::contains);
         if (stopTokens.contains(token)) {
           endOfReply = true;
           streamer.finish();
           return true;
         }
-        streamer.accept(model.tokenizer().tokenBytes(token));
+        byte[] bytes = model.tokenizer().tokenBytes(token);
+        copy.append(bytes);
+        streamer.accept(bytes);
         if (stopped) {
           return true; // the token that starts the next word is not needed in the cache
         }
