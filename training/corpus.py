@@ -252,8 +252,7 @@ FRAMED_QUESTIONS = {
           "Would you clarify what {w} means?", "Can you spell out the meaning of {w}?", "Could you define {w} for me?"],
 }
 # More framings, drawn from the opener rows' own second generator (so every row drawn before stays as it was):
-# wish and request framings in many wordings, so that the held-out phrasings' verbs ("explain", "like to
-# know"), which stay out of training, meet a model that has learned to look past any framing.
+# wish and request framings in many wordings, so that a model learns to look past any framing.
 MORE_FRAMED_QUESTIONS = {
     "n": ["I want to know what {a} {w} is.", "I'd love to learn what {a} {w} is.", "I need to understand what {a} {w} is.",
           "Can you teach me what {a} {w} is?", "I wonder what {a} {w} is.", "Would you walk me through what {a} {w} is?",
@@ -268,6 +267,12 @@ MORE_FRAMED_QUESTIONS = {
           "Help me out: what does {w} mean?", "I'm curious what {w} means."],
 }
 MORE_FRAMED_SHARE = 0.3
+# "Can you explain ...?" and "I'd like to know ..." are among the commonest ways to ask, and the micro, taught
+# the verbs "explain" and "like" as facts, answered about them (issue 12's known confusion) however many other
+# framings it saw: left out of training they test transfer, but a user meets the failure. So opener rows ask in
+# them too (D46). They still never ask for a fact: eval_knowledge's questions, taught facts asked in these
+# phrasings, measure whether a fact transfers to a phrasing never paired with one, as before.
+HELD_OUT_FRAMED_SHARE = 0.1
 # Loanwords as users type them, with their accents (WordNet 3.1 spells them in ASCII).
 ACCENTED = {"cafe": "café", "naive": "naïve", "fiance": "fiancé", "fiancee": "fiancée",
             "cliche": "cliché", "facade": "façade", "protege": "protégé", "souffle": "soufflé", "deja vu": "déjà vu",
@@ -357,8 +362,12 @@ def opener_dialogue(rng, lemma, pos, kind=None, question=None, form_rng=None):
     if kind == "definition":
         q = question or rng.choice(DEF_QUESTIONS[pos][:-HELD_OUT_PHRASINGS] + EXTRA_DEF_QUESTIONS[pos] + FRAMED_QUESTIONS[pos])
         a = rng.choice(OPENER_ANSWERS["definition"][pos])
-        if form_rng and not question and form_rng.random() < MORE_FRAMED_SHARE:
-            q = form_rng.choice(MORE_FRAMED_QUESTIONS[pos])
+        if form_rng and not question:
+            r = form_rng.random()
+            if r < MORE_FRAMED_SHARE:
+                q = form_rng.choice(MORE_FRAMED_QUESTIONS[pos])
+            elif r < MORE_FRAMED_SHARE + HELD_OUT_FRAMED_SHARE:
+                q = form_rng.choice(DEF_QUESTIONS[pos][-HELD_OUT_PHRASINGS:])
     else:
         qs = {"example": EXAMPLE_Q, "synonym": SYN_Q, "kind": KIND_Q.get(pos), "parts": PARTS_Q, "antonym": ANT_Q}[kind]
         q = question or rng.choice(qs)
