@@ -193,7 +193,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     out.println("one conversation per turn opened a second before the user speaks; a seam is dead air between the opener's");
     out.println("last word and the cloud's first.");
     out.printf(Locale.ROOT, "%-8s %5s %6s %11s %11s %14s %14s %9s  %s%n", "rtt ms", "turns", "seams", "worst seam", "fallbacks", "cloud p50 ms", "cloud p99 ms", "opener", "why the device completed");
-    try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString(), "overture.verify.min-word-logprob", "-4"), null);
+    try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString()), null);
         NetworkProxy link = NetworkProxy.delaying(cloud.port(), 0);
         OvertureAgent agent = OvertureAgent.builder().microModel(micro).cloud("http://127.0.0.1:" + link.port(), cloud.apiKey())
             .speechRate(speechRate).build()) {

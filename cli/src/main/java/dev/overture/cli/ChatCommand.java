@@ -3,6 +3,7 @@ package dev.overture.cli;
 import dev.overture.cli.agent.AgentSetup;
 import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
+import dev.overture.cloud.verify.VerifyProperties;
 import dev.overture.cli.agent.TurnRecorder;
 import dev.overture.cli.agent.TurnReport;
 import dev.overture.device.AgentMode;
@@ -64,7 +65,7 @@ final class ChatCommand implements Callable<Integer> {
   long graceMillis = 300;
 
   @Option(names = "--min-word-logprob", description = "In-process cloud: the verdict's threshold (default: ${DEFAULT-VALUE}, see docs/operations.md).")
-  double threshold = -4;
+  double threshold = Double.parseDouble(VerifyProperties.DEFAULT_MIN_WORD_LOGPROB);
 
   @Override
   public Integer call() throws Exception {
@@ -89,7 +90,7 @@ final class ChatCommand implements Callable<Integer> {
         }
         System.out.println("mode " + mode + (url != null ? ", cloud " + (cloudUrl != null ? cloudUrl : "in-process, round trip " + rttMillis + " ms") : "")
             + ". Type a question; Ctrl-D ends.");
-        System.out.println("(The bundled models were trained on single questions: later turns see the history and answer worse.)");
+        System.out.println("(The bundled models answer follow-ups far worse than questions asked alone: later turns see the history.)");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> labels = new ArrayList<>();
         List<TurnResult> results = new ArrayList<>();

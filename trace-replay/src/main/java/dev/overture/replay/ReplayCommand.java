@@ -1,5 +1,6 @@
 package dev.overture.replay;
 
+import dev.overture.cloud.verify.VerifyProperties;
 import dev.overture.replay.imports.TraceImport;
 import dev.overture.replay.metrics.ReplaySummary;
 import dev.overture.replay.network.NetworkProfile;
@@ -79,7 +80,7 @@ public final class ReplayCommand implements Runnable {
     String apiKey = System.getenv("OVERTURE_API_KEY");
 
     @Option(names = "--min-word-logprob", description = "The in-process service's verdict threshold (default: ${DEFAULT-VALUE}).")
-    double threshold = -4;
+    double threshold = Double.parseDouble(VerifyProperties.DEFAULT_MIN_WORD_LOGPROB);
 
     @Option(names = "--openai-url", description = "Mode openai: an OpenAI-compatible server on loopback; default: the service's own /v1/chat/completions.")
     String openAiUrl;

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled false accepts every opener unscored (saves the scoring pass)
  * @param minWordLogprob a word is bad when the mean natural-log probability of its tokens, under
- *     the cloud model, is below this; the first bad word decides the verdict. The default, -4, is
- *     calibrated on the bundled models (docs/operations.md, "Calibrating the verdict")
+ *     the cloud model, is below this; the first bad word decides the verdict. The default,
+ *     {@value #DEFAULT_MIN_WORD_LOGPROB}, is calibrated on the bundled models (docs/operations.md,
+ *     "Calibrating the verdict")
  * @param repairBridges short self-repairs spoken after an opener that was already heard but is
  *     wrong; each starts with its own separator and ends without one, and the freshly generated
  *     answer follows it. One is picked per turn.
@@ -18,9 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("overture.verify")
 public record VerifyProperties(
     @DefaultValue("true") boolean enabled,
-    @DefaultValue("-4.0") float minWordLogprob,
+    @DefaultValue(VerifyProperties.DEFAULT_MIN_WORD_LOGPROB) float minWordLogprob,
     @DefaultValue({" \u2014 sorry, let me put that better:", " \u2014 actually, let me correct that:"})
         List<String> repairBridges) {
+
+  /** The default {@code min-word-logprob}, measured on the bundled models (decision D48). */
+  public static final String DEFAULT_MIN_WORD_LOGPROB = "-3.0";
 
   public VerifyProperties {
     if (!(minWordLogprob <= 0)) {
