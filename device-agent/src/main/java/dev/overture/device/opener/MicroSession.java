@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  * user's partial transcript, so that little is left to prefill when the user stops speaking, and
  * the generation of openers and of local completions from it.
  *
- * <p>Greedy decoding: the same conversation always gets the same opener, which is what makes a
- * speculative draft reusable. Thread ownership: one thread at a time (the agent's loop).
+ * <p>Greedy decoding, with the user's words kept intact ({@link FaithfulCopy}): the same
+ * conversation always gets the same opener, which is what makes a speculative draft reusable.
+ * Thread ownership: one thread at a time (the agent's loop).
  */
 public final class MicroSession implements AutoCloseable {
 
