@@ -81,6 +81,9 @@ final class BenchDeviceCommand implements Callable<Integer> {
   @Option(names = "--no-first-word", description = "Skip the first-word runs (seams only).")
   boolean noFirstWord;
 
+  @Option(names = "--no-faithful-copy", description = "Plain greedy decoding on the device, without the faithful-copy rule (to measure its cost side by side).")
+  boolean noFaithfulCopy;
+
   @Option(names = "--micro", description = "The bundled micro model (default: ${DEFAULT-VALUE}).")
   Path micro = Path.of("models/overture-micro-q8_0.gguf");
 
@@ -159,7 +162,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     int hits = 0;
     long tokensLeft = 0;
     try (OvertureAgent agent = OvertureAgent.builder().microModel(file).kernels(kernels).mode(AgentMode.DEVICE_ONLY)
-        .speculativeOpener(speculative).build()) {
+        .speculativeOpener(speculative).faithfulCopy(!noFaithfulCopy).build()) {
       for (int i = 0; i < warmup + turns; i++) {
         FirstWordListener listener = new FirstWordListener();
         Conversation conversation = agent.newConversation(listener);
@@ -196,7 +199,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     try (LocalCloudService cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", moe.toString()), null);
         NetworkProxy link = NetworkProxy.delaying(cloud.port(), 0);
         OvertureAgent agent = OvertureAgent.builder().microModel(micro).cloud("http://127.0.0.1:" + link.port(), cloud.apiKey())
-            .speechRate(speechRate).build()) {
+            .speechRate(speechRate).faithfulCopy(!noFaithfulCopy).build()) {
       for (int warm = 0; warm < 3; warm++) {
         seamTurn(agent, QUESTIONS.get(warm), 0);
       }

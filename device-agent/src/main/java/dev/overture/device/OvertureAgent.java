@@ -67,6 +67,7 @@ public final class OvertureAgent implements AutoCloseable {
   private final long expectedCloudNanos;
   private final String systemPrompt;
   private final boolean speculativeOpener;
+  private final boolean faithfulCopy;
   private final HttpUrl cloudUrl;
   private final String apiKey;
   private final OkHttpClient http;
@@ -89,6 +90,7 @@ public final class OvertureAgent implements AutoCloseable {
     this.expectedCloudNanos = builder.expectedCloudLatency.toNanos();
     this.systemPrompt = builder.systemPrompt;
     this.speculativeOpener = builder.speculativeOpener;
+    this.faithfulCopy = builder.faithfulCopy;
     this.cloudUrl = builder.cloudUrl;
     this.apiKey = builder.apiKey;
     this.ownsHttp = builder.http == null;
@@ -133,7 +135,7 @@ public final class OvertureAgent implements AutoCloseable {
       }
       MicroSession micro;
       try {
-        micro = new MicroSession(model, SessionOptions.defaults().withContextLength(model.config().contextLength()), systemPrompt);
+        micro = new MicroSession(model, SessionOptions.defaults().withContextLength(model.config().contextLength()), systemPrompt, faithfulCopy);
       } catch (IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -263,6 +265,7 @@ public final class OvertureAgent implements AutoCloseable {
     private Executor callbackExecutor;
     private String systemPrompt = "";
     private boolean speculativeOpener = true;
+    private boolean faithfulCopy = true;
     private String appName = "overture-device-agent";
     private String appVersion = "0.1.0";
 
@@ -376,6 +379,16 @@ public final class OvertureAgent implements AutoCloseable {
      */
     public Builder speculativeOpener(boolean enabled) {
       this.speculativeOpener = enabled;
+      return this;
+    }
+
+    /**
+     * Whether decoding keeps the user's words intact (on by default, decision D47): a word the
+     * micro model copies from the question is said as the user said it, or not at all. Off, plain
+     * greedy decoding, for a model that copies reliably on its own or to measure the rule.
+     */
+    public Builder faithfulCopy(boolean enabled) {
+      this.faithfulCopy = enabled;
       return this;
     }
 

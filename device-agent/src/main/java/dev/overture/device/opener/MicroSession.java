@@ -46,6 +46,7 @@ public final class MicroSession implements AutoCloseable {
   private final ChatFormat format;
   private final String systemPrompt;
   private final Sampler sampler;
+  private final boolean faithfulCopy;
   private final Set<Integer> stopTokens = new HashSet<>();
   /** The user's texts whose words the next opener keeps intact (set by {@link #prepare}). */
   private List<String> protectedTexts = Collections.emptyList();
@@ -54,6 +55,17 @@ public final class MicroSession implements AutoCloseable {
    * @throws GgufFormatException if the model has no chat format this runtime knows
    */
   public MicroSession(LanguageModel model, SessionOptions options, String systemPrompt) throws GgufFormatException {
+    this(model, options, systemPrompt, true);
+  }
+
+  /**
+   * @param faithfulCopy whether decoding keeps the user's words intact ({@link FaithfulCopy}); off,
+   *     plain greedy decoding
+   * @throws GgufFormatException if the model has no chat format this runtime knows
+   */
+  public MicroSession(LanguageModel model, SessionOptions options, String systemPrompt, boolean faithfulCopy)
+      throws GgufFormatException {
+    this.faithfulCopy = faithfulCopy;
     this.model = model;
     this.format = ChatFormat.fromGguf(model.file().metadata(), model.tokenizer());
     this.session = model.newSession(options);
@@ -105,7 +117,7 @@ public final class MicroSession implements AutoCloseable {
   public OpenerDraft draftOpener(int maxWords, Consumer<String> onWord, BooleanSupplier abort) {
     List<String> words = new ArrayList<>();
     boolean[] sentenceEnd = {false};
-    Generation generation = new Generation(new FaithfulCopy(protectedTexts, ""), word -> {
+    Generation generation = new Generation(copyRule(protectedTexts, ""), word -> {
       String text = words.isEmpty() ? stripLeading(word) : normalizeSeparators(word);
       if (words.size() >= maxWords || sentenceEnd[0] || text.isEmpty() || text.length() > MAX_WORD_CHARS) {
         return false;
@@ -133,7 +145,7 @@ public final class MicroSession implements AutoCloseable {
     }
     prefillFrom(prompt, session.reusePrefix(prompt));
     boolean[] first = {replySoFar.isEmpty()};
-    Generation generation = new Generation(new FaithfulCopy(protectedTexts(history, userText), replySoFar), word -> {
+    Generation generation = new Generation(copyRule(protectedTexts(history, userText), replySoFar), word -> {
       String text = first[0] ? stripLeading(word) : normalizeSeparators(word);
       if (text.isEmpty() || text.length() > MAX_WORD_CHARS) {
         return false;
@@ -193,6 +205,10 @@ public final class MicroSession implements AutoCloseable {
     return text.isEmpty() || !Words.isSeparator(text.charAt(0)) ? " " + text : text;
   }
 
+  private FaithfulCopy copyRule(List<String> userTexts, String spokenSoFar) {
+    return faithfulCopy ? new FaithfulCopy(userTexts, spokenSoFar) : null;
+  }
+
   /** The user's question and, for a follow-up, the question before it: the words an opener may copy. */
   private static List<String> protectedTexts(List<HistoryItem> history, String userText) {
     List<String> texts = new ArrayList<>();
@@ -247,7 +263,7 @@ public final class MicroSession implements AutoCloseable {
     return null;
   }
 
-  /** Greedy decoding from the cache's logits, word by word, copied words kept faithful. */
+  /** Greedy decoding from the cache's logits, word by word, copied words kept faithful (unless copy is null). */
   private final class Generation {
     private final FaithfulCopy copy;
     private final WordStreamer streamer;
@@ -271,14 +287,19 @@ public final class MicroSession implements AutoCloseable {
           return false;
         }
         float[] logits = session.logits();
-        int token = copy.choose(logits, sampler.sample(logits, history, history.length), model.tokenizer()::tokenBytes, stopTokens::contains);
+        int token = sampler.sample(logits, history, history.length);
+        if (copy != null) {
+          token = copy.choose(logits, token, model.tokenizer()::tokenBytes, stopTokens::contains);
+        }
         if (stopTokens.contains(token)) {
           endOfReply = true;
           streamer.finish();
           return true;
         }
         byte[] bytes = model.tokenizer().tokenBytes(token);
-        copy.append(bytes);
+        if (copy != null) {
+          copy.append(bytes);
+        }
         streamer.accept(bytes);
         if (stopped) {
           return true; // the token that starts the next word is not needed in the cache

@@ -123,6 +123,25 @@ final class MicroSessionTest {
     }
   }
 
+  /**
+   * The bundled micro garbles this word with plain greedy decoding (training/evaluate.py --raw-micro
+   * shows the same); the rule makes it say the word as asked.
+   */
+  @Test
+  void faithfulCopyRepeatsTheUsersWordThatPlainGreedyGarbles() {
+    String question = "Tell me what a mackinaw coat is.";
+    List<String> plain = opener(session(false), question);
+    List<String> faithful = opener(session(true), question);
+
+    assertEquals(" mackinawin", plain.get(1), "plain greedy: " + plain);
+    assertEquals(" mackinaw", faithful.get(1), "faithful copy: " + faithful);
+  }
+
+  private static List<String> opener(MicroSession micro, String question) {
+    micro.prepare(List.of(), question);
+    return micro.draftOpener(4, word -> {}, () -> false).words();
+  }
+
   /** An opener of at most {@code maxWords} for {@link #QUESTION} after {@link #HISTORY}, on a new session. */
   private OpenerDraft draft(int maxWords, BooleanSupplier abort) {
     MicroSession micro = session();
@@ -131,8 +150,12 @@ final class MicroSessionTest {
   }
 
   private MicroSession session() {
+    return session(true);
+  }
+
+  private MicroSession session(boolean faithfulCopy) {
     try {
-      MicroSession micro = new MicroSession(model, SessionOptions.defaults().withContextLength(model.config().contextLength()), "");
+      MicroSession micro = new MicroSession(model, SessionOptions.defaults().withContextLength(model.config().contextLength()), "", faithfulCopy);
       sessions.add(micro);
       return micro;
     } catch (Exception e) {
