@@ -1,6 +1,5 @@
 package dev.overture.device.opener;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +30,8 @@ final class FaithfulCopy {
   static final int COPY_PREFIX = 3;
 
   private final List<byte[]> userWords;
-  private final ByteArrayOutputStream spoken = new ByteArrayOutputStream();
+  /** The letters at the end of what was said: the only word a token can still extend or end. */
+  private byte[] wordInProgress;
   private final int[] best = new int[CANDIDATES];
 
   /**
@@ -49,8 +49,7 @@ final class FaithfulCopy {
       }
     }
     this.userWords = words;
-    byte[] already = spokenSoFar.getBytes(StandardCharsets.UTF_8);
-    spoken.write(already, 0, already.length);
+    this.wordInProgress = trailingWord(spokenSoFar.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -75,11 +74,11 @@ final class FaithfulCopy {
 
   /** Records a token said, after {@link #choose}. */
   void append(byte[] tokenBytes) {
-    spoken.write(tokenBytes, 0, tokenBytes.length);
+    wordInProgress = trailingWord(concat(wordInProgress, tokenBytes));
   }
 
   private boolean allows(int token, IntFunction<byte[]> bytes, IntPredicate ends) {
-    return faithful(spoken.toByteArray(), ends.test(token) ? END : bytes.apply(token), userWords);
+    return faithfulAfterWord(wordInProgress, ends.test(token) ? END : bytes.apply(token), userWords);
   }
 
   private static final byte[] END = {' '};
@@ -106,29 +105,39 @@ final class FaithfulCopy {
    * of {@code userWords} (lower-cased, as {@link #words} gives them).
    */
   static boolean faithful(byte[] spoken, byte[] candidate, List<byte[]> userWords) {
-    byte[] text = Arrays.copyOf(spoken, spoken.length + candidate.length);
-    System.arraycopy(candidate, 0, text, spoken.length, candidate.length);
-    int start = spoken.length;
-    int wordStart = -1;
-    for (int i = 0; i <= text.length; i++) {
-      if (i < text.length && isLetter(text, i)) {
-        if (wordStart < 0) {
-          wordStart = i;
-        }
-        continue;
-      }
-      if (wordStart >= 0) {
-        boolean complete = i < text.length;
-        // Only the word the candidate extends, starts or ends; a word inside the candidate alone is
-        // a vocabulary word, said in one piece.
-        boolean touched = i > start || (i == start && complete);
-        if (touched && wordStart < start && !copiesFaithfully(lower(text, wordStart, i), complete, userWords)) {
-          return false;
-        }
-        wordStart = -1;
-      }
+    return faithfulAfterWord(trailingWord(spoken), candidate, userWords);
+  }
+
+  /**
+   * The rule after a text ending in {@code word} (its trailing letters): only that word can break
+   * it, as the candidate extends or ends it. A word inside the candidate alone is a vocabulary
+   * word, said in one piece.
+   */
+  private static boolean faithfulAfterWord(byte[] word, byte[] candidate, List<byte[]> userWords) {
+    if (word.length == 0) {
+      return true;
     }
-    return true;
+    byte[] text = concat(word, candidate);
+    int end = word.length;
+    while (end < text.length && isLetter(text, end)) {
+      end++;
+    }
+    return copiesFaithfully(lower(text, 0, end), end < text.length, userWords);
+  }
+
+  /** The letters at the end of {@code text}. */
+  private static byte[] trailingWord(byte[] text) {
+    int from = text.length;
+    while (from > 0 && isLetter(text, from - 1)) {
+      from--;
+    }
+    return Arrays.copyOfRange(text, from, text.length);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static boolean copiesFaithfully(byte[] word, boolean complete, List<byte[]> userWords) {
