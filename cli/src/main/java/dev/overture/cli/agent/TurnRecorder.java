@@ -78,7 +78,7 @@ public final class TurnRecorder implements AgentListener {
   @Override
   public synchronized void onRewind(Rewind rewind) {
     words.removeIf(w -> w.index() >= rewind.keptWords());
-    String note = "the cloud rewound the opener to " + rewind.keptWords() + " words";
+    String note = "the cloud rewound the opener to " + rewind.keptWords() + (rewind.keptWords() == 1 ? " word" : " words");
     notes.add(note);
     if (live != null) {
       live.println("           \u21b6 " + note);
