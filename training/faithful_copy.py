@@ -1,12 +1,19 @@
-"""The device's faithful-copy decoding rule (decision D47), as device-agent's FaithfulCopy applies it: a word
-built from two or more tokens that begins like one of the user's words (the same first three letters, ASCII
-case aside) must stay a prefix of such a word while it grows, and be one when it ends. Letters: ASCII letters,
-the hyphen, and two-byte UTF-8 Latin letters (lead bytes 0xC3-0xC9). Both implementations are checked against
-models/fixtures/faithful-copy.json (selftest.py here, FaithfulCopyTest in Java)."""
+"""The device's decoding rules (decisions D47 and D49), as device-agent's FaithfulCopy applies them.
+Faithful: a word built from two or more tokens that begins like one of the user's words (the same first three
+letters, ASCII case aside) must stay a prefix of such a word while it grows, and be one when it ends. Copy: a
+token that goes on with the user's own words (what they said after the longest stretch, from a word's start,
+that the reply ends with) is taken when it scores within COPY_MARGIN of the otherwise chosen token. Control
+tokens other than a stop are never said. Letters: ASCII letters, the hyphen, and two-byte UTF-8 Latin letters
+(lead bytes 0xC3-0xC9). Both implementations are checked against models/fixtures/faithful-copy.json
+(selftest.py here, FaithfulCopyTest in Java)."""
 import torch
+
+from tokenizer import SPECIALS
 
 CANDIDATES = 64
 COPY_PREFIX = 3
+COPY_MARGIN = 10.0  # logits a token that goes on with the user's words may score below the chosen one and win (D49)
+COPY_SPAN = 64  # bytes: the longest stretch of the reply matched against the user's words
 
 
 def _is_letter(text, i):
@@ -57,22 +64,84 @@ def faithful(spoken, candidate, users):
     return True
 
 
-class FaithfulCopy:
-    """One generation's state: what was said so far, and the user's words."""
+def _boundary(text, i):
+    """Whether a match may start at byte i: not inside a word, nor inside a UTF-8 character."""
+    if i == 0:
+        return True
+    if 0x80 <= text[i] <= 0xBF:
+        return False
+    return not (_is_letter(text, i) and _is_letter(text, i - 1))
 
-    def __init__(self, tok, user_texts, spoken="", stop=()):
+
+def continuations(spoken, user_texts):
+    """What the user said after the longest stretch at the end of spoken (bytes) that they also said, both
+    starting at a word's start (ASCII case aside), in the user's spelling; [] when no such stretch has a letter or
+    two bytes, or nothing follows it."""
+    low = _lower(spoken)
+    users = [_lower(u) for u in user_texts]
+    for n in range(min(len(low), COPY_SPAN), 0, -1):
+        start = len(low) - n
+        tail = low[start:]
+        if not _boundary(low, start) or not tail.strip() or (n < 2 and not _is_letter(low, start)):
+            continue
+        found = [text[j + n:j + n + COPY_SPAN] for text, u in zip(user_texts, users) for j in range(len(u) - n + 1)
+                 if u[j:j + n] == tail and _boundary(u, j)]
+        if found:
+            return [f for f in found if f]
+    return []
+
+
+def next_word(spoken, follow):
+    """The word a copy of follow (bytes) after spoken builds: the word in progress completed, or the next one."""
+    text = spoken + follow
+    for s, e, _ in _runs(text):
+        if e > len(spoken):
+            return text[s:e]
+    return b""
+
+
+class FaithfulCopy:
+    """One generation's state: what was said so far, and the user's texts. tok needs token_bytes(id) and
+    tokens (the vocabulary); control, the ids never said unless in stop (default: the four SPECIALS)."""
+
+    def __init__(self, tok, user_texts, spoken="", stop=(), control=range(len(SPECIALS))):
         self.tok, self.users, self.spoken, self.stop = tok, user_words(user_texts), spoken.encode("utf-8"), set(stop)
+        self.user_texts = [t.encode("utf-8") for t in user_texts]
+        self.control = set(control)
+        # Sayable tokens by their bytes, the lowest id first (as device-agent's TokenTable).
+        self.spellings = {}
+        for i in reversed(range(len(tok.tokens))):
+            b = tok.token_bytes(i)
+            if b and i not in self.control and i not in self.stop:
+                self.spellings[b] = i
+        self.longest = max(map(len, self.spellings), default=0)
 
     def _allows(self, t):
         return faithful(self.spoken, b" " if t in self.stop else self.tok.token_bytes(t), self.users)
 
+    def _sayable(self, t):
+        return t in self.stop or t not in self.control
+
+    def _copies(self):
+        """The tokens that go on with the user's words: they spell the start of what the user said after the
+        longest stretch the reply ends with, unless that builds a word of COPY_PREFIX letters or more that the
+        reply already said (a copy never says such a word twice), and hold none of the user's sentence punctuation."""
+        said = {_lower(self.spoken[s:e]) for s, e, complete in _runs(self.spoken) if complete and e - s >= COPY_PREFIX}
+        follow = [f for f in continuations(self.spoken, self.user_texts) if _lower(next_word(self.spoken, f)) not in said]
+        ids = {self.spellings[f[:n]] for f in follow for n in range(1, min(len(f), self.longest) + 1) if f[:n] in self.spellings}
+        return [c for c in ids if not any(p in self.tok.token_bytes(c) for p in b".?!") and self._allows(c)]
+
     def choose(self, logits):
-        """The best-scored token that keeps copied words faithful (the best one when none of CANDIDATES does);
-        records it as said."""
-        greedy = int(logits.argmax())
-        t = greedy
-        if not self._allows(greedy):
-            t = next((c for c in torch.topk(logits, CANDIDATES).indices.tolist() if self._allows(c)), greedy)
+        """The token to say (decisions D47, D49): the best-scored of CANDIDATES that is sayable and keeps copied
+        words faithful, unless a token that goes on with the user's words scores within COPY_MARGIN of it (or
+        none of CANDIDATES qualifies); the argmax when nothing does. Records it as said."""
+        top = torch.topk(logits, min(CANDIDATES, len(logits))).indices.tolist()
+        t = next((c for c in top if self._sayable(c) and self._allows(c)), None)
+        copy = max(self._copies(), key=lambda c: float(logits[c]), default=None)
+        if copy is not None and (t is None or float(logits[copy]) >= float(logits[t]) - COPY_MARGIN):
+            t = copy
+        if t is None:
+            t = int(logits.argmax())
         if t not in self.stop:
             self.spoken += self.tok.token_bytes(t)
         return t

@@ -8,7 +8,7 @@
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
   exactly its answer tokens;
 - opener rows spell the word asked about as their question does (D46);
-- the faithful-copy rule decides the cases shared with the Java agent as specified (D47).
+- the device's decoding rules decide the cases shared with the Java agent as specified (D47, D49).
 """
 import os
 import random
@@ -177,19 +177,34 @@ def check_packing():
 
 
 def check_faithful_copy():
-    """The evaluation's copy of the device's faithful-copy rule decides the shared cases as the Java one must."""
+    """The evaluation's copy of the device's decoding rules decides the shared cases as the Java one must."""
     import json
     import faithful_copy
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "fixtures", "faithful-copy.json")
     with open(path) as f:
-        cases = json.load(f)["cases"]
+        fixture = json.load(f)
     def field(c, name):
         return bytes.fromhex(c[name + "_hex"]) if name + "_hex" in c else c[name].encode("utf-8")
-    for c in cases:
+    for c in fixture["cases"]:
         got = faithful_copy.faithful(field(c, "spoken"), b" " if c.get("ends") else field(c, "candidate"),
                                      faithful_copy.user_words([c["user"]]))
         assert got == c["faithful"], c
-    print(f"faithful copy: {len(cases)} shared cases decided as specified")
+
+    class Vocabulary:
+        def __init__(self, pieces):
+            self.tokens = pieces
+
+        def token_bytes(self, i):
+            return self.tokens[i].encode("utf-8")
+
+    for c in fixture["choices"]:
+        pieces = [p for p, _ in c["tokens"]]
+        ids = {p: i for i, p in enumerate(pieces)}
+        rule = faithful_copy.FaithfulCopy(Vocabulary(pieces), c["users"], c["spoken"], stop=[ids[p] for p in c.get("ends", [])],
+                                          control=[ids[p] for p in c.get("control", [])])
+        got = pieces[rule.choose(torch.tensor([logit for _, logit in c["tokens"]]))]
+        assert got == c["choice"], (c, got)
+    print(f"decoding rules: {len(fixture['cases'])} faithful-copy cases and {len(fixture['choices'])} choices decided as specified")
 
 
 def check_opener_forms():

@@ -3,24 +3,37 @@ package dev.overture.device.opener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.function.IntFunction;
-import java.util.function.IntPredicate;
+import java.util.Set;
 
 /**
- * Keeps the user's own words intact in what the micro model says (decision D47). A micro model
- * copies a word it was never taught piece by piece, and a wrong piece turns "mackinaw" into
- * "mackinawinaw"; spoken at once, before the cloud can judge it, a garbled word is the worst thing
- * the device can say. So decoding takes the model's best token that keeps every copied word
- * faithful: a word built from two or more tokens that begins like one of the user's words (the
- * same first three letters, ASCII case aside) must stay a prefix of such a word while it grows,
- * and be one of them when it ends. Words the model says in one token, and words that begin like
- * none of the user's, are never touched, so facts and templates pass unchanged.
+ * Keeps the user's own words intact in what the micro model says, and lets it go on with them
+ * (decisions D47 and D49). A micro model copies a word it was never taught piece by piece: a wrong
+ * piece turns "mackinaw" into "mackinawinaw", and a piece it does not dare to take turns "What is
+ * a mackinaw coat?" into "A mackinaw away is". Spoken at once, before the cloud can judge it, a
+ * garbled or missing word is the worst thing the device can say. So decoding takes:
+ *
+ * <ol>
+ *   <li>the model's best token that keeps every copied word faithful: a word built from two or
+ *       more tokens that begins like one of the user's words (the same first three letters, ASCII
+ *       case aside) must stay a prefix of such a word while it grows, and be one of them when it
+ *       ends. Words said in one token, and words that begin like none of the user's, are never
+ *       touched, so facts and templates pass unchanged;
+ *   <li>unless a token that goes on with the user's own words scores within {@link #COPY_MARGIN}
+ *       of it. "Going on" is a copy: the longest stretch at the end of the reply (from a word's
+ *       start, at most {@link #COPY_SPAN} bytes, with a letter or two bytes such as {@code  "})
+ *       that the user also said from a word's start, followed by what the user said next. A copy
+ *       never says a word of three letters or more twice, nor the user's sentence punctuation.
+ * </ol>
+ *
+ * Control tokens other than the reply's end are never said ({@link TokenTable#sayable}).
  *
  * <p>Letters are ASCII letters, the hyphen and the Latin letters of Unicode's Latin-1 Supplement
  * and Latin Extended blocks (two-byte UTF-8 with lead bytes 0xC3-0xC9); other scripts are left
- * alone. {@code training/evaluate.py} applies the same rule, and both are checked against
- * {@code models/fixtures/faithful-copy.json}. Not thread-safe: one generation on one thread.
+ * alone. {@code training/faithful_copy.py} applies the same rules in the evaluation, and both are
+ * checked against {@code models/fixtures/faithful-copy.json}. Not thread-safe: one generation on
+ * one thread.
  */
 final class FaithfulCopy {
 
@@ -28,60 +41,218 @@ final class FaithfulCopy {
   static final int CANDIDATES = 64;
   /** Letters a word shares with a user word before it counts as a copy of it. */
   static final int COPY_PREFIX = 3;
+  /**
+   * How far (in logits) below the otherwise chosen token a token that goes on with the user's
+   * words may score and still be taken: chosen on held-out lemmas distinct from the evaluation's
+   * as the widest margin that left the micro's taught-fact F1 unchanged (D49).
+   */
+  static final float COPY_MARGIN = 10f;
+  /** The longest stretch of the reply, in bytes, matched against what the user said. */
+  static final int COPY_SPAN = 64;
 
   private final List<byte[]> userWords;
+  /** The user's texts as written (copies keep their spelling) and lower-cased (for matching). */
+  private final List<byte[]> userTexts = new ArrayList<>();
+  private final List<byte[]> userLower = new ArrayList<>();
+  /** What the reply holds so far. */
+  private byte[] spoken = new byte[128];
+  private int spokenLength;
   /** The letters at the end of what was said: the only word a token can still extend or end. */
-  private byte[] wordInProgress;
+  private byte[] wordInProgress = new byte[0];
   private final int[] best = new int[CANDIDATES];
 
   /**
-   * @param userTexts the user's texts whose words are protected (the question, and the one
-   *     before it for a follow-up)
+   * @param userTexts the user's texts whose words are protected and may be copied (the question,
+   *     and the one before it for a follow-up)
    * @param spokenSoFar what the reply already holds (empty for an opener)
    */
   FaithfulCopy(List<String> userTexts, String spokenSoFar) {
     List<byte[]> words = new ArrayList<>();
     for (String text : userTexts) {
-      for (byte[] word : words(text.getBytes(StandardCharsets.UTF_8))) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      this.userTexts.add(utf8);
+      this.userLower.add(lower(utf8, 0, utf8.length));
+      for (byte[] word : words(utf8)) {
         if (word.length >= COPY_PREFIX) {
           words.add(word);
         }
       }
     }
     this.userWords = words;
-    this.wordInProgress = trailingWord(spokenSoFar.getBytes(StandardCharsets.UTF_8));
+    append(spokenSoFar.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * The token to say: {@code greedy} when it keeps copied words faithful, else the first of the
-   * {@link #CANDIDATES} best-scored tokens that does; {@code greedy} when none does.
-   *
-   * @param bytes a token's bytes
-   * @param ends whether a token ends the reply (it completes the word in progress)
+   * The token to say: the best of the {@link #CANDIDATES} best-scored tokens that is sayable and
+   * keeps copied words faithful, unless a token that goes on with the user's words scores within
+   * {@link #COPY_MARGIN} of it or none of them qualifies; {@code greedy} when nothing does.
    */
-  int choose(float[] logits, int greedy, IntFunction<byte[]> bytes, IntPredicate ends) {
-    if (allows(greedy, bytes, ends)) {
-      return greedy;
-    }
-    int n = topTokens(logits);
-    for (int i = 0; i < n; i++) {
-      if (allows(best[i], bytes, ends)) {
-        return best[i];
+  int choose(float[] logits, int greedy, TokenTable tokens) {
+    int chosen = -1;
+    if (tokens.sayable(greedy) && allows(greedy, tokens)) {
+      chosen = greedy;
+    } else {
+      int n = topTokens(logits);
+      for (int i = 0; i < n && chosen < 0; i++) {
+        if (tokens.sayable(best[i]) && allows(best[i], tokens)) {
+          chosen = best[i];
+        }
       }
     }
-    return greedy;
+    int copy = bestCopy(logits, tokens);
+    if (copy >= 0 && (chosen < 0 || logits[copy] >= logits[chosen] - COPY_MARGIN)) {
+      chosen = copy;
+    }
+    return chosen >= 0 ? chosen : greedy;
   }
 
   /** Records a token said, after {@link #choose}. */
   void append(byte[] tokenBytes) {
+    if (spokenLength + tokenBytes.length > spoken.length) {
+      spoken = Arrays.copyOf(spoken, Math.max(2 * spoken.length, spokenLength + tokenBytes.length));
+    }
+    System.arraycopy(tokenBytes, 0, spoken, spokenLength, tokenBytes.length);
+    spokenLength += tokenBytes.length;
     wordInProgress = trailingWord(concat(wordInProgress, tokenBytes));
   }
 
-  private boolean allows(int token, IntFunction<byte[]> bytes, IntPredicate ends) {
-    return faithfulAfterWord(wordInProgress, ends.test(token) ? END : bytes.apply(token), userWords);
+  private boolean allows(int token, TokenTable tokens) {
+    return faithfulAfterWord(wordInProgress, tokens.ends(token) ? END : tokens.bytes(token), userWords);
   }
 
   private static final byte[] END = {' '};
+
+  /** The best-scored token that goes on with the user's words as the class describes, or -1. */
+  private int bestCopy(float[] logits, TokenTable tokens) {
+    List<int[]> follows = continuations();
+    if (follows.isEmpty()) {
+      return -1;
+    }
+    Set<String> said = saidWords();
+    int copy = -1;
+    for (int[] follow : follows) {
+      byte[] text = userTexts.get(follow[0]);
+      int from = follow[1];
+      int to = Math.min(text.length, from + COPY_SPAN);
+      if (said.contains(nextWord(text, from, to))) {
+        continue;
+      }
+      for (int end = from + 1; end <= Math.min(to, from + tokens.longestPiece()); end++) {
+        int token = tokens.tokenSpelling(text, from, end);
+        if (token >= 0 && (copy < 0 || logits[token] > logits[copy]) && !endsWithUserPunctuation(token, tokens)
+            && allows(token, tokens)) {
+          copy = token;
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static boolean endsWithUserPunctuation(int token, TokenTable tokens) {
+    for (byte b : tokens.bytes(token)) {
+      if (b == '.' || b == '?' || b == '!') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Where the user went on after the longest stretch at the end of the reply that they also said
+   * (both from a word's start, ASCII case aside): {user text index, offset} pairs, none when that
+   * stretch has neither a letter nor two bytes, or nothing follows it.
+   */
+  private List<int[]> continuations() {
+    List<int[]> found = new ArrayList<>();
+    for (int n = Math.min(spokenLength, COPY_SPAN); n > 0; n--) {
+      int start = spokenLength - n;
+      if (!boundary(spoken, start) || blank(spoken, start, spokenLength) || (n < 2 && !isLetter(spoken, start))) {
+        continue;
+      }
+      boolean matched = false;
+      for (int k = 0; k < userLower.size(); k++) {
+        byte[] user = userLower.get(k);
+        for (int j = 0; j + n <= user.length; j++) {
+          if (boundary(user, j) && matchesLower(user, j, spoken, start, n)) {
+            matched = true;
+            if (j + n < user.length) {
+              found.add(new int[] {k, j + n});
+            }
+          }
+        }
+      }
+      if (matched) {
+        return found;
+      }
+    }
+    return found;
+  }
+
+  /** The word a copy of {@code text[from, to)} builds: the word in progress completed, or the next. */
+  private String nextWord(byte[] text, int from, int to) {
+    int i = from;
+    byte[] head = new byte[0];
+    if (i < to && isLetter(text, i) && wordInProgress.length > 0) {
+      head = wordInProgress;
+    } else {
+      while (i < to && !isLetter(text, i)) {
+        i++;
+      }
+    }
+    int end = i;
+    while (end < to && isLetter(text, end)) {
+      end++;
+    }
+    byte[] word = concat(head, Arrays.copyOfRange(text, i, end));
+    return new String(lower(word, 0, word.length), StandardCharsets.ISO_8859_1);
+  }
+
+  /** The reply's complete words of {@link #COPY_PREFIX} letters or more (lower-cased). */
+  private Set<String> saidWords() {
+    Set<String> said = new HashSet<>();
+    for (byte[] word : words(Arrays.copyOf(spoken, spokenLength - wordInProgress.length))) {
+      if (word.length >= COPY_PREFIX) {
+        said.add(new String(word, StandardCharsets.ISO_8859_1));
+      }
+    }
+    return said;
+  }
+
+  /** Whether a copy may start at {@code text[i]}: not inside a word, nor inside a UTF-8 character. */
+  private static boolean boundary(byte[] text, int i) {
+    if (i == 0) {
+      return true;
+    }
+    int b = text[i] & 0xFF;
+    if (b >= 0x80 && b <= 0xBF) {
+      return false;
+    }
+    return !(isLetter(text, i) && isLetter(text, i - 1));
+  }
+
+  private static boolean blank(byte[] text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = text[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0x0B && b != 0x0C) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code lower[j, j + n)} equals {@code text[i, i + n)} lower-cased (ASCII). */
+  private static boolean matchesLower(byte[] lower, int j, byte[] text, int i, int n) {
+    for (int k = 0; k < n; k++) {
+      byte b = text[i + k];
+      if (b >= 'A' && b <= 'Z') {
+        b += 'a' - 'A';
+      }
+      if (lower[j + k] != b) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The indices of the highest logits, best first, in {@link #best}; returns how many. */
   private int topTokens(float[] logits) {

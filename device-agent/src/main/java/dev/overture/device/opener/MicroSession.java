@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * user's partial transcript, so that little is left to prefill when the user stops speaking, and
  * the generation of openers and of local completions from it.
  *
- * <p>Greedy decoding, with the user's words kept intact ({@link FaithfulCopy}): the same
+ * <p>Greedy decoding, with the user's words kept intact and copied on ({@link FaithfulCopy}): the same
  * conversation always gets the same opener, which is what makes a speculative draft reusable.
  * Thread ownership: one thread at a time (the agent's loop).
  */
@@ -48,6 +48,7 @@ public final class MicroSession implements AutoCloseable {
   private final Sampler sampler;
   private final boolean faithfulCopy;
   private final Set<Integer> stopTokens = new HashSet<>();
+  private final TokenTable tokens;
   /** The user's texts whose words the next opener keeps intact (set by {@link #prepare}). */
   private List<String> protectedTexts = Collections.emptyList();
 
@@ -78,6 +79,7 @@ public final class MicroSession implements AutoCloseable {
     if (endOfTurn.isPresent()) {
       stopTokens.add(endOfTurn.getAsInt());
     }
+    this.tokens = TokenTable.of(model.tokenizer(), stopTokens);
   }
 
   /** Prefills the system prompt and {@code history}, so that the next turn starts warm. */
@@ -263,7 +265,10 @@ public final class MicroSession implements AutoCloseable {
     return null;
   }
 
-  /** Greedy decoding from the cache's logits, word by word, copied words kept faithful (unless copy is null). */
+  /**
+   * Greedy decoding from the cache's logits, word by word, copied words kept faithful (unless copy
+   * is null); a control token is never said.
+   */
   private final class Generation {
     private final FaithfulCopy copy;
     private final WordStreamer streamer;
@@ -289,14 +294,16 @@ public final class MicroSession implements AutoCloseable {
         float[] logits = session.logits();
         int token = sampler.sample(logits, history, history.length);
         if (copy != null) {
-          token = copy.choose(logits, token, model.tokenizer()::tokenBytes, stopTokens::contains);
+          token = copy.choose(logits, token, tokens);
+        } else if (!tokens.sayable(token)) {
+          token = tokens.bestSayable(logits);
         }
         if (stopTokens.contains(token)) {
           endOfReply = true;
           streamer.finish();
           return true;
         }
-        byte[] bytes = model.tokenizer().tokenBytes(token);
+        byte[] bytes = tokens.bytes(token);
         if (copy != null) {
           copy.append(bytes);
         }

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -34,48 +37,84 @@ final class FaithfulCopyTest {
     assertEquals(c.get("faithful").asBoolean(), FaithfulCopy.faithful(spoken, candidate, userWords), c.get("why").asText());
   }
 
+  static Stream<JsonNode> choices() throws Exception {
+    JsonNode root = new ObjectMapper().readTree(Paths.get("models/fixtures/faithful-copy.json").toFile());
+    return StreamSupport.stream(root.get("choices").spliterator(), false);
+  }
+
+  /** The choices {@code training/selftest.py} checks the evaluation's copy of the rules against (D49). */
+  @ParameterizedTest
+  @MethodSource("choices")
+  void choosesEachSharedCaseAsSpecified(JsonNode c) {
+    List<String> pieces = new ArrayList<>();
+    float[] logits = new float[c.get("tokens").size()];
+    for (JsonNode pair : c.get("tokens")) {
+      logits[pieces.size()] = (float) pair.get(1).asDouble();
+      pieces.add(pair.get(0).asText());
+    }
+    Set<String> control = texts(c.path("control"));
+    Set<String> ends = texts(c.path("ends"));
+    TokenTable tokens = table(pieces, ends::contains, control::contains);
+    List<String> users = new ArrayList<>(texts(c.get("users")));
+    FaithfulCopy copy = new FaithfulCopy(users, c.get("spoken").asText());
+    int chosen = copy.choose(logits, greedy(logits), tokens);
+    assertEquals(c.get("choice").asText(), pieces.get(chosen), c.get("why").asText());
+  }
+
   @Test
   void keepsTheGreedyTokenWhenItIsFaithful() {
-    Map<Integer, String> vocab = Map.of(0, " coat", 1, "inaw", 2, " is");
+    TokenTable tokens = table(List.of(" coat", "inaw", " is"));
     FaithfulCopy copy = new FaithfulCopy(List.of("Tell me what a mackinaw coat is."), "A mackinaw");
-    assertEquals(0, copy.choose(new float[] {3f, 1f, 2f}, 0, t -> utf8(vocab.get(t)), t -> false));
+    assertEquals(0, copy.choose(new float[] {3f, 1f, 2f}, 0, tokens));
   }
 
   @Test
   void takesTheBestFaithfulTokenInsteadOfAGarbledCopy() {
-    Map<Integer, String> vocab = Map.of(0, " coat", 1, "inaw", 2, " is", 3, "aw");
+    TokenTable tokens = table(List.of(" sail", "inaw", " is", "aw"));
     FaithfulCopy copy = new FaithfulCopy(List.of("Tell me what a mackinaw coat is."), "A mackinaw");
-    assertEquals(2, copy.choose(new float[] {1f, 5f, 3f, 4f}, 1, t -> utf8(vocab.get(t)), t -> false),
+    assertEquals(2, copy.choose(new float[] {1f, 5f, 3f, 4f}, 1, tokens),
         "inaw and aw repeat a piece; the reply goes on with the best faithful token");
   }
 
   @Test
   void followsTheCopyAcrossTokensAsTheyAreAppended() {
-    Map<Integer, String> vocab = Map.of(0, " mack", 1, "in", 2, "aw", 3, " self", 4, " is");
+    List<String> pieces = List.of(" mack", "in", "aw", " self", " is");
+    TokenTable tokens = table(pieces);
     FaithfulCopy copy = new FaithfulCopy(List.of("Tell me what a mackinaw coat is."), "A");
     float[] logits = {0f, 0f, 1f, 5f, 4f};
-    copy.append(utf8(vocab.get(0)));
-    copy.append(utf8(vocab.get(1)));
-    assertEquals(2, copy.choose(logits, 3, t -> utf8(vocab.get(t)), t -> false), "mackin must go on to mackinaw");
-    copy.append(utf8(vocab.get(2)));
-    assertEquals(3, copy.choose(logits, 3, t -> utf8(vocab.get(t)), t -> false), "mackinaw is whole: any next word");
+    copy.append(utf8(pieces.get(0)));
+    copy.append(utf8(pieces.get(1)));
+    assertEquals(2, copy.choose(logits, 3, tokens), "mackin must go on to mackinaw");
+    copy.append(utf8(pieces.get(2)));
+    assertEquals(3, copy.choose(logits, 3, tokens), "mackinaw is whole: any next word");
   }
 
   @Test
   void aStopTokenMayNotCutACopyShort() {
     FaithfulCopy copy = new FaithfulCopy(List.of("Tell me what a mackinaw coat is."), "A mackin");
-    Map<Integer, String> vocab = Map.of(0, "<|im_end|>", 1, "aw");
-    assertEquals(1, copy.choose(new float[] {9f, 1f}, 0, t -> utf8(vocab.get(t)), t -> t == 0));
+    TokenTable tokens = table(List.of("<|im_end|>", "aw"), t -> t.equals("<|im_end|>"), t -> t.equals("<|im_end|>"));
+    assertEquals(1, copy.choose(new float[] {9f, 1f}, 0, tokens));
   }
 
   @Test
   void fallsBackToTheGreedyTokenWhenNoCandidateIsFaithful() {
     FaithfulCopy copy = new FaithfulCopy(List.of("Tell me what a mackinaw coat is."), "A mackin");
+    List<String> pieces = new ArrayList<>();
     float[] logits = new float[200];
     for (int t = 0; t < logits.length; t++) {
       logits[t] = -t;
+      pieces.add(" w" + t);
     }
-    assertEquals(0, copy.choose(logits, 0, t -> utf8(" w" + t), t -> false));
+    assertEquals(0, copy.choose(logits, 0, table(pieces)));
+  }
+
+  @Test
+  void aCopyLooksAtTheWholeReplyNotOnlyTheWordInProgress() {
+    TokenTable tokens = table(List.of(" away", " coat"));
+    FaithfulCopy copy = new FaithfulCopy(List.of("What is a mackinaw coat?"), "");
+    copy.append(utf8("A mack"));
+    copy.append(utf8("inaw"));
+    assertEquals(1, copy.choose(new float[] {5f, -4f}, 0, tokens), "the copy goes on after mackinaw, said in two tokens");
   }
 
   @Test
@@ -88,6 +127,39 @@ final class FaithfulCopyTest {
 
   private static byte[] bytes(JsonNode c, String field) {
     return c.has(field + "_hex") ? HexFormat.of().parseHex(c.get(field + "_hex").asText()) : utf8(c.get(field).asText());
+  }
+
+  private static TokenTable table(List<String> pieces) {
+    return table(pieces, t -> false, t -> false);
+  }
+
+  private static TokenTable table(List<String> pieces, Predicate<String> ends, Predicate<String> control) {
+    int n = pieces.size();
+    byte[][] bytes = new byte[n][];
+    boolean[] end = new boolean[n];
+    boolean[] isControl = new boolean[n];
+    for (int t = 0; t < n; t++) {
+      bytes[t] = utf8(pieces.get(t));
+      end[t] = ends.test(pieces.get(t));
+      isControl[t] = control.test(pieces.get(t));
+    }
+    return new TokenTable(bytes, end, isControl);
+  }
+
+  private static Set<String> texts(JsonNode array) {
+    Set<String> out = new LinkedHashSet<>();
+    array.forEach(node -> out.add(node.asText()));
+    return out;
+  }
+
+  private static int greedy(float[] logits) {
+    int best = 0;
+    for (int t = 1; t < logits.length; t++) {
+      if (logits[t] > logits[best]) {
+        best = t;
+      }
+    }
+    return best;
   }
 
   private static byte[] utf8(String s) {

@@ -137,6 +137,17 @@ final class MicroSessionTest {
     assertEquals(" mackinaw", faithful.get(1), "faithful copy: " + faithful);
   }
 
+  /**
+   * The bundled micro drops the user's second word ("A mackinaw away is") and scrambles a quoted
+   * word ("wardizry") when only faithful copy applies; going on with the user's words (D49) says
+   * them as asked. training/faithful_copy.py gives the same openers.
+   */
+  @Test
+  void goesOnWithTheUsersWordsThatTheModelWouldDropOrScramble() {
+    assertEquals(List.of("A", " mackinaw", " coat", " is"), opener(session(true), "What is a mackinaw coat?"));
+    assertEquals(List.of("The", " word", " \"wizardry\"", " means"), opener(session(true), "What does \"wizardry\" mean?"));
+  }
+
   private static List<String> opener(MicroSession micro, String question) {
     micro.prepare(List.of(), question);
     return micro.draftOpener(4, word -> {}, () -> false).words();
