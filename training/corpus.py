@@ -442,14 +442,42 @@ FOLLOW_Q = {
     "definition": ["And what does it mean?", "What does that word mean?", "So what is it exactly?"],
 }
 HELD_OUT_FOLLOW = 1  # the last phrasing of each kind is asked only in the held-out two-turn set
+# More ways to ask each follow-up, for training only (D50): with two phrasings per kind the MoE answered the
+# held-out phrasing at a third of the same question asked alone. None repeats a held-out phrasing, and none
+# says "explain" or "like to know", the single-question phrasings held out from fact dialogues.
+MORE_FOLLOW_Q = {
+    "kind": ["What type of thing is that?", "What is it a type of?", "Which broader class does it fall under?",
+             "So it's a kind of what?", "What would you classify it as?", "What group does this belong in?",
+             "What's the general term for it?", "Is it a type of something?"],
+    "synonym": ["Any other names for it?", "Does it have a synonym?", "Which words mean the same thing?",
+                "How else might someone say that?", "Give me a word that means the same.",
+                "What other word could I use for it?", "Is there another term for this?", "What's a synonym of that?"],
+    "example": ["Could you give an example?", "Show me how it's used.", "Use that in a sentence, please.",
+                "What's an example of it?", "Can I hear it in a sentence?", "Give an example sentence.",
+                "How would I use this word?", "An example, please?"],
+    "antonym": ["What's the opposite of that?", "Does it have an opposite?", "What word means the reverse?",
+                "And the antonym?", "What's its antonym?", "What is the contrary of it?", "Which word is its opposite?",
+                "Tell me its opposite."],
+    "parts": ["What is it made up of?", "Which parts make it up?", "What are the components?", "Name its parts.",
+              "What pieces does it include?", "What does this consist of?", "And its components?",
+              "What's in it?"],
+    "part-of": ["What does it belong to?", "What is this a part of?", "Where is it found as a part?",
+                "What whole is it part of?", "It belongs to what?", "Which larger thing contains it?",
+                "And what is that part of?", "Part of what, exactly?"],
+    "definition": ["What does it mean, then?", "Can you define it?", "Define it for me.", "What's the meaning of that?",
+                   "What exactly does it mean?", "Tell me what it means.", "And the meaning?", "Meaning what?"],
+}
+MORE_FOLLOW_SHARE = 0.6  # of training follow-ups asked in one of MORE_FOLLOW_Q's phrasings
 FILLER_OPENERS = ["I was reading something earlier and a few lines stuck with me.", "Sorry for the long message.",
                   "Here is some context first.", "Let me tell you what I was doing today."]
 FILLER_CLOSERS = ["Anyway, my question:", "So here is what I want to know.", "Okay, question:", "Anyway."]
 
 
-def follow_ups(rng, rows_by_synset, synset_ids, held_out):
+def follow_ups(rng, rows_by_synset, synset_ids, held_out, phrase_rng=None):
     """Two-turn dialogues: a first exchange about a synset, then a follow-up about "it". held_out: use the
-    phrasings never trained."""
+    phrasings never trained. phrase_rng (training only) asks MORE_FOLLOW_SHARE of them in one of
+    MORE_FOLLOW_Q's phrasings, drawn from its own generator so that rng's sequence, and with it every
+    held-out set, stays as it was."""
     out = []
     for sid in synset_ids:
         rows = rows_by_synset[sid]
@@ -467,6 +495,8 @@ def follow_ups(rng, rows_by_synset, synset_ids, held_out):
             second = rng.choice(seconds)
         phr = FOLLOW_Q[second["kind"]]
         q = phr[-1] if held_out else rng.choice(phr[:-HELD_OUT_FOLLOW])
+        if phrase_rng and not held_out and phrase_rng.random() < MORE_FOLLOW_SHARE:
+            q = phrase_rng.choice(MORE_FOLLOW_Q[second["kind"]])
         out.append(dict(second, kind="follow-" + second["kind"], user=q, alone=second["user"],
                         history=[[first["user"], first["assistant"]]]))
     return out
@@ -557,7 +587,9 @@ def build_conversations(z, train, chosen, args):
     ids = sorted(by_synset, key=lambda sid: by_synset[sid][0]["rank"])
     rng.shuffle(ids)
     held_ids, train_ids = ids[:args.followup_eval], ids[args.followup_eval:]
-    follow_train = follow_ups(rng, by_synset, train_ids, held_out=False) + follow_ups(rng, by_synset, train_ids, held_out=False)
+    phrase_rng = random.Random(args.seed + 11)
+    follow_train = (follow_ups(rng, by_synset, train_ids, held_out=False, phrase_rng=phrase_rng)
+                    + follow_ups(rng, by_synset, train_ids, held_out=False, phrase_rng=phrase_rng))
     follow_eval = follow_ups(rng, by_synset, held_ids, held_out=True)
     micro_ranks = set(sorted({r["rank"] for r in train})[:args.micro_synsets])
     singles = [r for r in train]

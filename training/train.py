@@ -74,6 +74,11 @@ def is_fact(row):
     return not (row.get("history") or row.get("open") or row.get("given"))
 
 
+def is_follow_up(row):
+    """Whether row is a two-turn dialogue whose question leans on the first answer ("And its opposite?")."""
+    return row.get("kind", "").startswith("follow-")
+
+
 class Batches:
     """Rows of seq tokens packed with whole dialogues (a fresh seeded order per epoch). Each dialogue keeps
     its own positions from 0 and attends only to itself, exactly as at inference, where a prompt starts
@@ -185,6 +190,8 @@ def main():
                     help="share of the opener-only rows kept (a seeded sample): less weights the facts up")
     ap.add_argument("--facts", type=int, default=1,
                     help="times each single-question fact dialogue appears per epoch (rehearses taught facts while fine-tuning)")
+    ap.add_argument("--follow-ups", type=int, default=1,
+                    help="times each two-turn follow-up dialogue appears per epoch (D50)")
     ap.add_argument("--switch-cost", type=float, default=None,
                     help="route as the runtime's sticky policy with this switching cost while training (MoE, D45)")
     ap.add_argument("--switch-loss", type=float, default=0.0,
@@ -246,6 +253,8 @@ def main():
         train_rows = [r for r in train_rows if not r.get("open") or pick.random() < args.openers]
     if args.facts > 1:  # the conversations must not crowd the taught facts out (D41: a fine-tune lost a quarter of them)
         train_rows += [r for r in train_rows if is_fact(r)] * (args.facts - 1)
+    if args.follow_ups > 1:  # two-turn dialogues are 5% of the rows; the MoE answered them at a third of asked alone (D50)
+        train_rows += [r for r in train_rows if is_follow_up(r)] * (args.follow_ups - 1)
     train_docs = encode_all(tok, train_rows)
     val_docs = (encode_all(tok, load_dialogues("eval_knowledge")[:100]) + encode_all(tok, load_dialogues("eval_unseen")[:100])
                 + encode_all(tok, load_dialogues("eval_followup")[:100]))
@@ -257,7 +266,7 @@ def main():
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
-                      "threads": args.threads, "facts": args.facts, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
+                      "threads": args.threads, "facts": args.facts, "follow_ups": args.follow_ups, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
 
     def progress():
         p = state["tokens"] / args.tokens
