@@ -25,7 +25,7 @@ import torch  # noqa: E402
 
 from corpus import REPAIR_BRIDGES, chatml  # noqa: E402
 from export import ROOT, load_gguf  # noqa: E402
-from faithful_copy import FaithfulCopy  # noqa: E402
+from faithful_copy import FaithfulCopy, WellFormed  # noqa: E402
 from model import MoE  # noqa: E402
 from tokenizer import EOS, OUT  # noqa: E402
 from train import encode_all, most_familiar  # noqa: E402
@@ -53,17 +53,21 @@ def prompt_text(row):
     return chatml(row["user"], history=[tuple(t) for t in row.get("history", ())])
 
 
-def answers(model, tok, prompts, prefixes=None, batch=32, cache=None, copy_from=None):
+def answers(model, tok, prompts, prefixes=None, batch=32, cache=None, copy_from=None, plain=False):
     """Greedy answers (prefix + continuation, without <|im_end|>) to each generation prompt; cache, a dict
     kept per model, skips (prompt, prefix) pairs generated before (the verdict thresholds often agree).
-    copy_from, {prompt: the user's texts}, decodes as the device does (faithful_copy, D47)."""
+    copy_from, {prompt: the user's texts}, decodes as the device does (faithful_copy.FaithfulCopy: D47, D49, D51);
+    without it, as the cloud does (faithful_copy.WellFormed, D51), or plain greedy with plain."""
     prefixes = prefixes or [""] * len(prompts)
     cache = {} if cache is None else cache
     todo = sorted({(u, p) for u, p in zip(prompts, prefixes) if (u, p) not in cache})
     for i in range(0, len(todo), batch):
         group = todo[i:i + batch]
         ids = [tok.encode(u + p) for u, p in group]
-        choosers = [FaithfulCopy(tok, copy_from[u], p, stop=[EOS]) for u, p in group] if copy_from else None
+        if copy_from:
+            choosers = [FaithfulCopy(tok, copy_from[u], p, stop=[EOS]) for u, p in group]
+        else:
+            choosers = None if plain else [WellFormed(tok, p, stop=[EOS]) for u, p in group]
         for (u, p), gen in zip(group, model.generate_batch(ids, MAX_NEW, stop=EOS, choosers=choosers)):
             cache[(u, p)] = p + tok.decode(gen[:-1] if gen and gen[-1] == EOS else gen)
     return [cache[(u, p)] for u, p in zip(prompts, prefixes)]
@@ -228,9 +232,9 @@ def question_sets(args):
 
 def evaluate_set(rows, micro, moe, tok, args, caches):
     prompts, golds = [prompt_text(r) for r in rows], [r["gold"] for r in rows]
-    # The micro decodes as the device does, keeping the user's words intact (D47), unless --raw-micro.
+    # The micro decodes as the device does (D47, D49, D51), unless --raw-micro; the MoE as the cloud does (D51).
     copy_from = None if args.raw_micro else {p: [r["user"]] + [u for u, _ in r.get("history", ())][-1:] for p, r in zip(prompts, rows)}
-    out = {"micro": answers(micro, tok, prompts, cache=caches["micro"], copy_from=copy_from),
+    out = {"micro": answers(micro, tok, prompts, cache=caches["micro"], copy_from=copy_from, plain=args.raw_micro),
            "moe": answers(moe, tok, prompts, cache=caches["moe"])}
     verdicts = {}
     for n in SPLITS:
@@ -285,7 +289,7 @@ def main():
                     help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
                          " one a rewind (1: the replay found the first word playing before any verdict)")
     ap.add_argument("--raw-micro", action="store_true",
-                    help="plain greedy openers, without the device's faithful-copy rule (D47)")
+                    help="plain greedy openers, without the device's decoding rules (D47, D49, D51)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=os.path.join(OUT, "eval.json"))
     args = ap.parse_args()

@@ -64,6 +64,60 @@ def faithful(spoken, candidate, users):
     return True
 
 
+def incomplete_tail(text):
+    """The bytes of text's last character when it is not complete yet (as lm-runtime's Utf8Assembler keeps)."""
+    i, back = len(text) - 1, 0
+    while i >= 0 and back < 3 and text[i] & 0xC0 == 0x80:
+        i, back = i - 1, back + 1
+    if i < 0:
+        return b""
+    lead = text[i]
+    need = 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+    return b"" if len(text) - i >= need else text[i:]
+
+
+def well_formed(tail, candidate):
+    """Whether candidate (bytes) after an unfinished character tail keeps the text well-formed UTF-8 (RFC 3629),
+    the last character possibly incomplete: Utf8Assembler.accepts."""
+    need, lo, hi = 0, 0x80, 0xBF
+    for b in tail + candidate:
+        if need:
+            if not lo <= b <= hi:
+                return False
+            need, lo, hi = need - 1, 0x80, 0xBF
+        elif b < 0x80:
+            continue
+        elif 0xC2 <= b <= 0xDF:
+            need = 1
+        elif 0xE0 <= b <= 0xEF:
+            need, lo, hi = 2, 0xA0 if b == 0xE0 else 0x80, 0x9F if b == 0xED else 0xBF
+        elif 0xF0 <= b <= 0xF4:
+            need, lo, hi = 3, 0x90 if b == 0xF0 else 0x80, 0x8F if b == 0xF4 else 0xBF
+        else:
+            return False
+    return True
+
+
+class WellFormed:
+    """The cloud's decoding rule for one reply (the MoE in the evaluation): the best-scored token that keeps the
+    text well-formed UTF-8, a stop only between characters (decision D51)."""
+
+    def __init__(self, tok, spoken="", stop=()):
+        self.tok, self.spoken, self.stop = tok, spoken.encode("utf-8"), set(stop)
+
+    def allows(self, t):
+        tail = incomplete_tail(self.spoken)
+        return not tail if t in self.stop else well_formed(tail, self.tok.token_bytes(t))
+
+    def choose(self, logits):
+        t = next((c for c in torch.topk(logits, min(CANDIDATES, len(logits))).indices.tolist() if self.allows(c)), None)
+        if t is None:
+            t = next((c for c in torch.argsort(logits, descending=True).tolist() if self.allows(c)), int(logits.argmax()))
+        if t not in self.stop:
+            self.spoken += self.tok.token_bytes(t)
+        return t
+
+
 def _boundary(text, i):
     """Whether a match may start at byte i: not inside a word, nor inside a UTF-8 character."""
     if i == 0:
@@ -101,11 +155,13 @@ def next_word(spoken, follow):
 
 
 class FaithfulCopy:
-    """One generation's state: what was said so far, and the user's texts. tok needs token_bytes(id) and
-    tokens (the vocabulary); control, the ids never said unless in stop (default: the four SPECIALS)."""
+    """One generation's state: what was said so far (str or bytes), and the user's texts. tok needs
+    token_bytes(id) and tokens (the vocabulary); control, the ids never said unless in stop (default: the four
+    SPECIALS)."""
 
     def __init__(self, tok, user_texts, spoken="", stop=(), control=range(len(SPECIALS))):
-        self.tok, self.users, self.spoken, self.stop = tok, user_words(user_texts), spoken.encode("utf-8"), set(stop)
+        self.tok, self.users, self.stop = tok, user_words(user_texts), set(stop)
+        self.spoken = spoken.encode("utf-8") if isinstance(spoken, str) else spoken
         self.user_texts = [t.encode("utf-8") for t in user_texts]
         self.control = set(control)
         # Sayable tokens by their bytes, the lowest id first (as device-agent's TokenTable).
@@ -117,7 +173,11 @@ class FaithfulCopy:
         self.longest = max(map(len, self.spellings), default=0)
 
     def _allows(self, t):
-        return faithful(self.spoken, b" " if t in self.stop else self.tok.token_bytes(t), self.users)
+        tail = incomplete_tail(self.spoken)
+        if t in self.stop:
+            return not tail and faithful(self.spoken, b" ", self.users)
+        b = self.tok.token_bytes(t)
+        return well_formed(tail, b) and faithful(self.spoken, b, self.users)
 
     def _sayable(self, t):
         return t in self.stop or t not in self.control

@@ -8,7 +8,7 @@
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
   exactly its answer tokens;
 - opener rows spell the word asked about as their question does (D46);
-- the device's decoding rules decide the cases shared with the Java agent as specified (D47, D49).
+- the device's decoding rules decide the cases shared with the Java agent as specified (D47, D49, D51).
 """
 import os
 import random
@@ -191,18 +191,19 @@ def check_faithful_copy():
         assert got == c["faithful"], c
 
     class Vocabulary:
-        def __init__(self, pieces):
-            self.tokens = pieces
+        def __init__(self, tokens):
+            self.tokens = [t[0] for t in tokens]
+            self.bytes = [bytes.fromhex(t[0]) if t[2:] == ["hex"] else t[0].encode("utf-8") for t in tokens]
 
         def token_bytes(self, i):
-            return self.tokens[i].encode("utf-8")
+            return self.bytes[i]
 
     for c in fixture["choices"]:
-        pieces = [p for p, _ in c["tokens"]]
-        ids = {p: i for i, p in enumerate(pieces)}
-        rule = faithful_copy.FaithfulCopy(Vocabulary(pieces), c["users"], c["spoken"], stop=[ids[p] for p in c.get("ends", [])],
+        vocab = Vocabulary(c["tokens"])
+        ids = {p: i for i, p in enumerate(vocab.tokens)}
+        rule = faithful_copy.FaithfulCopy(vocab, c["users"], field(c, "spoken"), stop=[ids[p] for p in c.get("ends", [])],
                                           control=[ids[p] for p in c.get("control", [])])
-        got = pieces[rule.choose(torch.tensor([logit for _, logit in c["tokens"]]))]
+        got = vocab.tokens[rule.choose(torch.tensor([t[1] for t in c["tokens"]]))]
         assert got == c["choice"], (c, got)
     print(f"decoding rules: {len(fixture['cases'])} faithful-copy cases and {len(fixture['choices'])} choices decided as specified")
 

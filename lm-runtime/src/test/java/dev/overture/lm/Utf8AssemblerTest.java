@@ -1,6 +1,8 @@
 package dev.overture.lm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -31,5 +33,30 @@ class Utf8AssemblerTest {
     assertEquals("", a.append(new byte[] {(byte) 0xE2, (byte) 0x82}));
     assertEquals("\uFFFD", a.flush());
     assertEquals("ok", a.append("ok".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void acceptsOnlyBytesThatKeepTheTextWellFormed() {
+    Utf8Assembler a = new Utf8Assembler();
+    assertTrue(a.accepts("café".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(a.accepts(new byte[] {'x', (byte) 0xC3}), "an unfinished character may follow");
+    assertFalse(a.accepts(new byte[] {(byte) 0xA9}), "a stray continuation byte");
+    assertFalse(a.accepts(new byte[] {(byte) 0xC0, (byte) 0x80}), "an overlong form");
+    assertFalse(a.accepts(new byte[] {(byte) 0xE0, (byte) 0x80}), "an overlong three-byte form");
+    assertFalse(a.accepts(new byte[] {(byte) 0xED, (byte) 0xA0}), "a surrogate");
+    assertFalse(a.accepts(new byte[] {(byte) 0xF4, (byte) 0x90}), "above U+10FFFF");
+    assertFalse(a.accepts(new byte[] {(byte) 0xF5}));
+  }
+
+  @Test
+  void judgesTheNextBytesAfterTheHeldBackTail() {
+    Utf8Assembler a = new Utf8Assembler();
+    a.append(new byte[] {'n', 'a', (byte) 0xC3});
+    assertFalse(a.atCharacterBoundary());
+    assertFalse(a.accepts(new byte[] {'v'}), "é cut short by a letter");
+    assertTrue(a.accepts(new byte[] {(byte) 0xAF, 'v'}));
+    a.append(new byte[] {(byte) 0xAF});
+    assertTrue(a.atCharacterBoundary());
+    assertFalse(a.accepts(new byte[] {(byte) 0xAF}), "a second continuation byte after ï");
   }
 }

@@ -25,6 +25,9 @@ final class Generation {
   private final EmbeddedConversation conversation;
   private final ContinuationRequest request;
   private final FluxSink<ContinuationChunk> sink;
+  /** Picks the picker may retry before the best well-formed token is taken outright. */
+  static final int REPICKS = 8;
+
   private final Utf8Assembler utf8 = new Utf8Assembler();
   private final SeamlessJoin join;
   private final WordStreamer words;
@@ -104,7 +107,7 @@ final class Generation {
         complete(true);
         return;
       }
-      int token = picker.pick(firstTokenLogits(), history, historyLength);
+      int token = pickWellFormed(firstTokenLogits());
       if (model.tokens().stops(token)) {
         complete(false);
         return;
@@ -123,6 +126,43 @@ final class Generation {
     } catch (RuntimeException e) {
       fail(EmbeddedConversation.failure("generating failed", e));
     }
+  }
+
+  /**
+   * The picker's token, unless it would leave the reply malformed UTF-8 (a stray continuation
+   * byte, a character cut short, the reply ending inside a character): then the picker's next
+   * choice with that token masked, and after {@link #REPICKS} such tries the best-scored token that
+   * keeps the text well-formed (D51). A byte-level model garbles rare accented words that way, and
+   * a listener would hear U+FFFD.
+   */
+  private int pickWellFormed(float[] logits) {
+    int token = picker.pick(logits, history, historyLength);
+    float[] masked = null;
+    for (int tries = 0; !wellFormed(token); tries++) {
+      if (masked == null) {
+        masked = logits == maskedLogits ? logits : Arrays.copyOf(logits, logits.length);
+      }
+      if (tries == REPICKS) {
+        return bestWellFormed(masked, token);
+      }
+      masked[token] = Float.NEGATIVE_INFINITY;
+      token = picker.pick(masked, history, historyLength);
+    }
+    return token;
+  }
+
+  private boolean wellFormed(int token) {
+    return model.tokens().stops(token) ? utf8.atCharacterBoundary() : utf8.accepts(model.tokenizer().tokenBytes(token));
+  }
+
+  private int bestWellFormed(float[] logits, int fallback) {
+    int best = -1;
+    for (int t = 0; t < logits.length; t++) {
+      if (logits[t] != Float.NEGATIVE_INFINITY && (best < 0 || logits[t] > logits[best]) && wellFormed(t)) {
+        best = t;
+      }
+    }
+    return best >= 0 ? best : fallback;
   }
 
   /** The logits to sample from: for the first token after a word, without gluing tokens. */

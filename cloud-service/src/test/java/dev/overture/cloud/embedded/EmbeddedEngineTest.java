@@ -22,6 +22,7 @@ import dev.overture.lm.tokenizer.Tokenizer;
 import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.Role;
 import dev.overture.protocol.Words;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -162,6 +163,30 @@ class EmbeddedEngineTest {
         EngineConversation conversation = engine.open("c")) {
       String text = text(conversation.continueReply(new ContinuationRequest(CONTEXT, "I love electronic", 16)).collectList().block(WAIT));
       assertThat(text).isEqualTo(" music.");
+    }
+  }
+
+  @Test
+  void aTokenThatWouldLeaveTheTextMalformedUtf8IsPickedAgain() throws IOException {
+    int stray = tokenSpelling(new byte[] {(byte) 0xA9});
+    int[] caf = tokenizer.encode(" caf");
+    int[] rest = tokenizer.encode("é.");
+    int[] script = new int[caf.length + 1 + rest.length + 1];
+    System.arraycopy(caf, 0, script, 0, caf.length);
+    script[caf.length] = stray; // a continuation byte with no character to continue
+    System.arraycopy(rest, 0, script, caf.length + 1, rest.length);
+    script[script.length - 1] = tokenizer.endOfGeneration().iterator().next();
+    try (EmbeddedEngine engine = EmbeddedEngine.load(SyntheticModels.greedy(model, 2), m -> scripted(script, null));
+        EngineConversation conversation = engine.open("c")) {
+      String text = text(conversation.continueReply(new ContinuationRequest(CONTEXT, "I like the", 16)).collectList().block(WAIT));
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      for (int t : caf) {
+        expected.writeBytes(tokenizer.tokenBytes(t));
+      }
+      for (int t : rest) {
+        expected.writeBytes(tokenizer.tokenBytes(t));
+      }
+      assertThat(text).isEqualTo(expected.toString(StandardCharsets.UTF_8)).doesNotContain("\uFFFD");
     }
   }
 
@@ -350,6 +375,15 @@ class EmbeddedEngineTest {
       }
       return script[Math.min(next.getAndIncrement(), script.length - 1)];
     };
+  }
+
+  private static int tokenSpelling(byte[] bytes) {
+    for (int t = 0; t < tokenizer.vocabSize(); t++) {
+      if (Arrays.equals(tokenizer.tokenBytes(t), bytes)) {
+        return t;
+      }
+    }
+    throw new AssertionError("fixture: no token spells " + Arrays.toString(bytes));
   }
 
   private static int[] withEnd(int[] tokens) {

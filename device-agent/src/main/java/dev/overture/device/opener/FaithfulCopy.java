@@ -1,5 +1,6 @@
 package dev.overture.device.opener;
 
+import dev.overture.lm.Utf8Assembler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,9 @@ import java.util.Set;
  *       never says a word of three letters or more twice, nor the user's sentence punctuation.
  * </ol>
  *
- * Control tokens other than the reply's end are never said ({@link TokenTable#sayable}).
+ * Control tokens other than the reply's end are never said ({@link TokenTable#sayable}), and every
+ * token keeps the reply well-formed UTF-8 ({@link Utf8Assembler#accepts}; the reply ends only
+ * between characters), so a byte-level model cannot garble "naïveté" into U+FFFD (D51).
  *
  * <p>Letters are ASCII letters, the hyphen and the Latin letters of Unicode's Latin-1 Supplement
  * and Latin Extended blocks (two-byte UTF-8 with lead bytes 0xC3-0xC9); other scripts are left
@@ -60,6 +63,8 @@ final class FaithfulCopy {
   /** The letters at the end of what was said: the only word a token can still extend or end. */
   private byte[] wordInProgress = new byte[0];
   private final int[] best = new int[CANDIDATES];
+  /** The reply's unfinished character, if any: a token must keep the text well-formed (D51). */
+  private final Utf8Assembler utf8 = new Utf8Assembler();
 
   /**
    * @param userTexts the user's texts whose words are protected and may be copied (the question,
@@ -83,8 +88,8 @@ final class FaithfulCopy {
   }
 
   /**
-   * The token to say: the best of the {@link #CANDIDATES} best-scored tokens that is sayable and
-   * keeps copied words faithful, unless a token that goes on with the user's words scores within
+   * The token to say: the best of the {@link #CANDIDATES} best-scored tokens that is sayable,
+   * keeps the text well-formed and keeps copied words faithful, unless a token that goes on with the user's words scores within
    * {@link #COPY_MARGIN} of it or none of them qualifies; {@code greedy} when nothing does.
    */
   int choose(float[] logits, int greedy, TokenTable tokens) {
@@ -114,10 +119,15 @@ final class FaithfulCopy {
     System.arraycopy(tokenBytes, 0, spoken, spokenLength, tokenBytes.length);
     spokenLength += tokenBytes.length;
     wordInProgress = trailingWord(concat(wordInProgress, tokenBytes));
+    utf8.append(tokenBytes);
   }
 
   private boolean allows(int token, TokenTable tokens) {
-    return faithfulAfterWord(wordInProgress, tokens.ends(token) ? END : tokens.bytes(token), userWords);
+    if (tokens.ends(token)) {
+      return utf8.atCharacterBoundary() && faithfulAfterWord(wordInProgress, END, userWords);
+    }
+    byte[] bytes = tokens.bytes(token);
+    return utf8.accepts(bytes) && faithfulAfterWord(wordInProgress, bytes, userWords);
   }
 
   private static final byte[] END = {' '};

@@ -6,6 +6,7 @@ import dev.overture.lm.LanguageModel;
 import dev.overture.lm.Sampler;
 import dev.overture.lm.SamplingConfig;
 import dev.overture.lm.SessionOptions;
+import dev.overture.lm.Utf8Assembler;
 import dev.overture.lm.WordStreamer;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.chat.ChatMessage;
@@ -267,13 +268,30 @@ public final class MicroSession implements AutoCloseable {
 
   /**
    * Greedy decoding from the cache's logits, word by word, copied words kept faithful (unless copy
-   * is null); a control token is never said.
+   * is null); a control token is never said, nor one that leaves the text malformed UTF-8.
    */
   private final class Generation {
     private final FaithfulCopy copy;
     private final WordStreamer streamer;
+    /** What plain decoding (no copy rule) has said, for the well-formed rule (D51). */
+    private final Utf8Assembler utf8 = new Utf8Assembler();
     private boolean stopped;
     boolean endOfReply;
+
+    private boolean wellFormed(int token) {
+      return tokens.ends(token) ? utf8.atCharacterBoundary() : utf8.accepts(tokens.bytes(token));
+    }
+
+    /** The best-scored sayable token that keeps the text well-formed; the argmax when none does. */
+    private int bestWellFormed(float[] logits) {
+      int best = -1;
+      for (int t = 0; t < logits.length; t++) {
+        if ((best < 0 || logits[t] > logits[best]) && tokens.sayable(t) && wellFormed(t)) {
+          best = t;
+        }
+      }
+      return best >= 0 ? best : tokens.bestSayable(logits);
+    }
 
     Generation(FaithfulCopy copy, WordSink sink) {
       this.copy = copy;
@@ -295,8 +313,8 @@ public final class MicroSession implements AutoCloseable {
         int token = sampler.sample(logits, history, history.length);
         if (copy != null) {
           token = copy.choose(logits, token, tokens);
-        } else if (!tokens.sayable(token)) {
-          token = tokens.bestSayable(logits);
+        } else if (!tokens.sayable(token) || !wellFormed(token)) {
+          token = bestWellFormed(logits);
         }
         if (stopTokens.contains(token)) {
           endOfReply = true;
@@ -307,6 +325,7 @@ public final class MicroSession implements AutoCloseable {
         if (copy != null) {
           copy.append(bytes);
         }
+        utf8.append(bytes);
         streamer.accept(bytes);
         if (stopped) {
           return true; // the token that starts the next word is not needed in the cache

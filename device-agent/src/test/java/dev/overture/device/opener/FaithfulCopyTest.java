@@ -47,16 +47,20 @@ final class FaithfulCopyTest {
   @MethodSource("choices")
   void choosesEachSharedCaseAsSpecified(JsonNode c) {
     List<String> pieces = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
     float[] logits = new float[c.get("tokens").size()];
-    for (JsonNode pair : c.get("tokens")) {
-      logits[pieces.size()] = (float) pair.get(1).asDouble();
-      pieces.add(pair.get(0).asText());
+    for (JsonNode token : c.get("tokens")) {
+      logits[pieces.size()] = (float) token.get(1).asDouble();
+      String piece = token.get(0).asText();
+      pieces.add(piece);
+      bytes.add(token.path(2).asText().equals("hex") ? HexFormat.of().parseHex(piece) : utf8(piece));
     }
     Set<String> control = texts(c.path("control"));
     Set<String> ends = texts(c.path("ends"));
-    TokenTable tokens = table(pieces, ends::contains, control::contains);
+    TokenTable tokens = table(pieces, bytes, ends::contains, control::contains);
     List<String> users = new ArrayList<>(texts(c.get("users")));
-    FaithfulCopy copy = new FaithfulCopy(users, c.get("spoken").asText());
+    FaithfulCopy copy = new FaithfulCopy(users, "");
+    copy.append(bytes(c, "spoken"));
     int chosen = copy.choose(logits, greedy(logits), tokens);
     assertEquals(c.get("choice").asText(), pieces.get(chosen), c.get("why").asText());
   }
@@ -134,12 +138,16 @@ final class FaithfulCopyTest {
   }
 
   private static TokenTable table(List<String> pieces, Predicate<String> ends, Predicate<String> control) {
+    return table(pieces, pieces.stream().map(FaithfulCopyTest::utf8).toList(), ends, control);
+  }
+
+  private static TokenTable table(List<String> pieces, List<byte[]> pieceBytes, Predicate<String> ends, Predicate<String> control) {
     int n = pieces.size();
     byte[][] bytes = new byte[n][];
     boolean[] end = new boolean[n];
     boolean[] isControl = new boolean[n];
     for (int t = 0; t < n; t++) {
-      bytes[t] = utf8(pieces.get(t));
+      bytes[t] = pieceBytes.get(t);
       end[t] = ends.test(pieces.get(t));
       isControl[t] = control.test(pieces.get(t));
     }
