@@ -340,11 +340,22 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
    * context.history} replaces everything before it, a reply without words adds nothing.
    */
   synchronized List<HistoryItem> history() {
+    return session == null ? new ArrayList<>() : replay(session.turns.size());
+  }
+
+  /**
+   * The history the current session answered its turn {@code index} with: the {@code
+   * context.history} the turn brought, or what the turns before it left.
+   */
+  synchronized List<HistoryItem> historyFor(int index) {
+    CloudTurn turn = session.turns.get(index);
+    return turn.context != null ? new ArrayList<>(turn.context) : replay(index);
+  }
+
+  /** The history the session's first {@code count} turns leave, by the rules of {@link #history}. */
+  private List<HistoryItem> replay(int count) {
     List<HistoryItem> history = new ArrayList<>();
-    if (session == null) {
-      return history;
-    }
-    for (CloudTurn turn : session.turns) {
+    for (CloudTurn turn : session.turns.subList(0, count)) {
       if (turn.context != null) {
         history = new ArrayList<>(turn.context);
       }
