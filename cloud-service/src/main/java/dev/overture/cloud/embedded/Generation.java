@@ -22,12 +22,12 @@ import reactor.core.publisher.FluxSink;
  */
 final class Generation {
 
-  private final EmbeddedConversation conversation;
-  private final ContinuationRequest request;
-  private final FluxSink<ContinuationChunk> sink;
   /** Picks the picker may retry before the best well-formed token is taken outright. */
   static final int REPICKS = 8;
 
+  private final EmbeddedConversation conversation;
+  private final ContinuationRequest request;
+  private final FluxSink<ContinuationChunk> sink;
   private final Utf8Assembler utf8 = new Utf8Assembler();
   private final SeamlessJoin join;
   private final WordStreamer words;

@@ -89,8 +89,9 @@ final class FaithfulCopy {
 
   /**
    * The token to say: the best of the {@link #CANDIDATES} best-scored tokens that is sayable,
-   * keeps the text well-formed and keeps copied words faithful, unless a token that goes on with the user's words scores within
-   * {@link #COPY_MARGIN} of it or none of them qualifies; {@code greedy} when nothing does.
+   * keeps the text well-formed and keeps copied words faithful, unless a token that goes on with
+   * the user's words scores within {@link #COPY_MARGIN} of it or none of them qualifies; {@code
+   * greedy} when nothing does.
    */
   int choose(float[] logits, int greedy, TokenTable tokens) {
     int chosen = -1;
@@ -149,7 +150,7 @@ final class FaithfulCopy {
       }
       for (int end = from + 1; end <= Math.min(to, from + tokens.longestPiece()); end++) {
         int token = tokens.tokenSpelling(text, from, end);
-        if (token >= 0 && (copy < 0 || logits[token] > logits[copy]) && !endsWithUserPunctuation(token, tokens)
+        if (token >= 0 && (copy < 0 || logits[token] > logits[copy]) && !holdsSentencePunctuation(token, tokens)
             && allows(token, tokens)) {
           copy = token;
         }
@@ -158,7 +159,7 @@ final class FaithfulCopy {
     return copy;
   }
 
-  private static boolean endsWithUserPunctuation(int token, TokenTable tokens) {
+  private static boolean holdsSentencePunctuation(int token, TokenTable tokens) {
     for (byte b : tokens.bytes(token)) {
       if (b == '.' || b == '?' || b == '!') {
         return true;
