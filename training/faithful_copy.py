@@ -1,9 +1,11 @@
-"""The device's decoding rules (decisions D47 and D49), as device-agent's FaithfulCopy applies them.
-Faithful: a word built from two or more tokens that begins like one of the user's words (the same first three
-letters, ASCII case aside) must stay a prefix of such a word while it grows, and be one when it ends. Copy: a
-token that goes on with the user's own words (what they said after the longest stretch, from a word's start,
-that the reply ends with) is taken when it scores within COPY_MARGIN of the otherwise chosen token. Control
-tokens other than a stop are never said. Letters: ASCII letters, the hyphen, and two-byte UTF-8 Latin letters
+"""The device's decoding rules (decisions D47, D49, D51, D52), as device-agent's FaithfulCopy applies them, and
+the cloud's (WellFormed, D51). Faithful: a word built from two or more tokens that begins like one of the user's
+words (the same first three letters, ASCII case aside) must stay a prefix of such a word while it grows, and be one
+when it ends; a word the copy is under way on (the copied stretch began before it) must do so however short.
+Copy: a token that goes on with the user's own words (what they said after the longest stretch, from a word's
+start, that the reply ends with) is taken when it scores within COPY_MARGIN of the otherwise chosen token
+(ONGOING_MARGIN inside the user's quotes or once a rare word was copied). Control tokens other than a stop are never
+said, and the text stays well-formed UTF-8. Letters: ASCII letters, the hyphen, and two-byte UTF-8 Latin letters
 (lead bytes 0xC3-0xC9). Both implementations are checked against models/fixtures/faithful-copy.json
 (selftest.py here, FaithfulCopyTest in Java)."""
 import torch
@@ -14,6 +16,7 @@ CANDIDATES = 64
 COPY_PREFIX = 3
 COPY_MARGIN = 10.0  # logits a token that goes on with the user's words may score below the chosen one and win (D49)
 COPY_SPAN = 64  # bytes: the longest stretch of the reply matched against the user's words
+ONGOING_MARGIN = 15.0  # the margin once the copied stretch is inside quotes or holds a rare word (D52)
 
 
 def _is_letter(text, i):
@@ -127,10 +130,10 @@ def _boundary(text, i):
     return not (_is_letter(text, i) and _is_letter(text, i - 1))
 
 
-def continuations(spoken, user_texts):
-    """What the user said after the longest stretch at the end of spoken (bytes) that they also said, both
-    starting at a word's start (ASCII case aside), in the user's spelling; [] when no such stretch has a letter or
-    two bytes, or nothing follows it."""
+def longest_match(spoken, user_texts):
+    """(n, [(text index, offset)]): the longest stretch at the end of spoken (bytes) that the user also said, both
+    starting at a word's start (ASCII case aside), and where; (0, []) when no stretch with a letter or two bytes
+    matches."""
     low = _lower(spoken)
     users = [_lower(u) for u in user_texts]
     for n in range(min(len(low), COPY_SPAN), 0, -1):
@@ -138,11 +141,47 @@ def continuations(spoken, user_texts):
         tail = low[start:]
         if not _boundary(low, start) or not tail.strip() or (n < 2 and not _is_letter(low, start)):
             continue
-        found = [text[j + n:j + n + COPY_SPAN] for text, u in zip(user_texts, users) for j in range(len(u) - n + 1)
-                 if u[j:j + n] == tail and _boundary(u, j)]
+        found = [(k, j) for k, u in enumerate(users) for j in range(len(u) - n + 1) if u[j:j + n] == tail and _boundary(u, j)]
         if found:
-            return [f for f in found if f]
-    return []
+            return n, found
+    return 0, []
+
+
+def continuations(spoken, user_texts):
+    """What the user said after the longest stretch at the end of spoken that they also said (longest_match), in
+    the user's spelling; [] when nothing follows it."""
+    n, found = longest_match(spoken, user_texts)
+    return [f for f in (user_texts[k][j + n:j + n + COPY_SPAN] for k, j in found) if f]
+
+
+def aligned_words(spoken, user_texts):
+    """The user's words (lower-cased) the word in progress is a copy of: where the longest match began before
+    that word, the user word at the same place. A copy under way must go on as one of them (D52), however short
+    the word is so far ('The word "s' for "soufflé")."""
+    word = len(spoken) - max((s for s, e, _ in _runs(spoken) if e == len(spoken)), default=len(spoken))
+    n, found = longest_match(spoken, user_texts)
+    if not word or n <= word:
+        return set()
+    out = set()
+    for k, j in found:
+        u = _lower(user_texts[k])
+        start = end = j + n - word
+        while end < len(u) and _is_letter(u, end):
+            end += 1
+        out.add(u[start:end])
+    return out
+
+
+def aligned(spoken, candidate, words):
+    """Whether candidate keeps the word in progress a prefix of one of words, and one of them when it ends."""
+    if not words:
+        return True
+    text = spoken + candidate
+    for s, e, complete in _runs(text):
+        if s < len(spoken) <= e and e > s:
+            w = _lower(text[s:e])
+            return w in words if (complete or e < len(text)) else any(x.startswith(w) for x in words)
+    return True
 
 
 def next_word(spoken, follow):
@@ -174,10 +213,15 @@ class FaithfulCopy:
 
     def _allows(self, t):
         tail = incomplete_tail(self.spoken)
-        if t in self.stop:
-            return not tail and faithful(self.spoken, b" ", self.users)
-        b = self.tok.token_bytes(t)
-        return well_formed(tail, b) and faithful(self.spoken, b, self.users)
+        b = b" " if t in self.stop else self.tok.token_bytes(t)
+        if t in self.stop and tail or not well_formed(tail, b):
+            return False
+        return faithful(self.spoken, b, self.users) and aligned(self.spoken, b, self.aligned)
+
+    def _rare(self, word):
+        """Whether no single token spells word (with or without its space, ASCII case aside): a word the
+        vocabulary had to build, as it builds the rare words a question asks about."""
+        return not any(w in self.spellings for w in (word, b" " + word, _lower(word), b" " + _lower(word)))
 
     def _sayable(self, t):
         return t in self.stop or t not in self.control
@@ -189,16 +233,26 @@ class FaithfulCopy:
         said = {_lower(self.spoken[s:e]) for s, e, complete in _runs(self.spoken) if complete and e - s >= COPY_PREFIX}
         follow = [f for f in continuations(self.spoken, self.user_texts) if _lower(next_word(self.spoken, f)) not in said]
         ids = {self.spellings[f[:n]] for f in follow for n in range(1, min(len(f), self.longest) + 1) if f[:n] in self.spellings}
-        return [c for c in ids if not any(p in self.tok.token_bytes(c) for p in b".?!") and self._allows(c)]
+        # A piece that ends in a space splits the user's next word from its space, as byte-level BPE never does.
+        return [c for c in ids if not any(p in self.tok.token_bytes(c) for p in b".?!")
+                and not self.tok.token_bytes(c)[-1:].isspace() and self._allows(c)]
 
     def choose(self, logits):
-        """The token to say (decisions D47, D49): the best-scored of CANDIDATES that is sayable and keeps copied
-        words faithful, unless a token that goes on with the user's words scores within COPY_MARGIN of it (or
-        none of CANDIDATES qualifies); the argmax when nothing does. Records it as said."""
+        """The token to say (decisions D47, D49, D51, D52): the best-scored of CANDIDATES that is sayable, keeps the
+        text well-formed and keeps copied words faithful (and a copy under way on its word), unless a token that
+        goes on with the user's words scores within COPY_MARGIN of it (ONGOING_MARGIN once the copied stretch is
+        inside the user's quotes or holds a word no single token spells), or none of CANDIDATES qualifies; the
+        argmax when nothing does. Records it as said."""
+        self.aligned = aligned_words(self.spoken, self.user_texts)
         top = torch.topk(logits, min(CANDIDATES, len(logits))).indices.tolist()
         t = next((c for c in top if self._sayable(c) and self._allows(c)), None)
         copy = max(self._copies(), key=lambda c: float(logits[c]), default=None)
-        if copy is not None and (t is None or float(logits[copy]) >= float(logits[t]) - COPY_MARGIN):
+        n, _ = longest_match(self.spoken, self.user_texts)
+        stretch = self.spoken[len(self.spoken) - n:]
+        quotes = stretch.count(b'"')  # odd: inside the user's quotes; even: a quoted name is finished
+        ongoing = quotes % 2 == 1 or not quotes and any(e - s >= COPY_PREFIX and self._rare(stretch[s:e]) for s, e, _ in _runs(stretch))
+        margin = ONGOING_MARGIN if ongoing else COPY_MARGIN
+        if copy is not None and (t is None or float(logits[copy]) >= float(logits[t]) - margin):
             t = copy
         if t is None:
             t = int(logits.argmax())

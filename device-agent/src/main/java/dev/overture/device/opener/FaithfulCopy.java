@@ -50,6 +50,12 @@ final class FaithfulCopy {
    * as the widest margin that left the micro's taught-fact F1 unchanged (D49).
    */
   static final float COPY_MARGIN = 10f;
+  /**
+   * The margin once the copy is well under way: the copied stretch is inside the user's quotes, or
+   * holds a word no single token spells (the rare words questions ask about); a multi-word name
+   * such as "charlestown navy yard" is then finished (D52).
+   */
+  static final float ONGOING_MARGIN = 15f;
   /** The longest stretch of the reply, in bytes, matched against what the user said. */
   static final int COPY_SPAN = 64;
 
@@ -63,6 +69,8 @@ final class FaithfulCopy {
   /** The letters at the end of what was said: the only word a token can still extend or end. */
   private byte[] wordInProgress = new byte[0];
   private final int[] best = new int[CANDIDATES];
+  /** The user's words the word in progress is a copy of, for this step ({@link #alignedWords}). */
+  private List<byte[]> aligned = new ArrayList<>();
   /** The reply's unfinished character, if any: a token must keep the text well-formed (D51). */
   private final Utf8Assembler utf8 = new Utf8Assembler();
 
@@ -94,6 +102,8 @@ final class FaithfulCopy {
    * greedy} when nothing does.
    */
   int choose(float[] logits, int greedy, TokenTable tokens) {
+    Match match = longestMatch();
+    aligned = alignedWords(match);
     int chosen = -1;
     if (tokens.sayable(greedy) && allows(greedy, tokens)) {
       chosen = greedy;
@@ -105,8 +115,9 @@ final class FaithfulCopy {
         }
       }
     }
-    int copy = bestCopy(logits, tokens);
-    if (copy >= 0 && (chosen < 0 || logits[copy] >= logits[chosen] - COPY_MARGIN)) {
+    int copy = bestCopy(logits, tokens, match);
+    float margin = ongoing(match, tokens) ? ONGOING_MARGIN : COPY_MARGIN;
+    if (copy >= 0 && (chosen < 0 || logits[copy] >= logits[chosen] - margin)) {
       chosen = copy;
     }
     return chosen >= 0 ? chosen : greedy;
@@ -124,33 +135,39 @@ final class FaithfulCopy {
   }
 
   private boolean allows(int token, TokenTable tokens) {
-    if (tokens.ends(token)) {
-      return utf8.atCharacterBoundary() && faithfulAfterWord(wordInProgress, END, userWords);
+    boolean ends = tokens.ends(token);
+    byte[] bytes = ends ? END : tokens.bytes(token);
+    if (ends ? !utf8.atCharacterBoundary() : !utf8.accepts(bytes)) {
+      return false;
     }
-    byte[] bytes = tokens.bytes(token);
-    return utf8.accepts(bytes) && faithfulAfterWord(wordInProgress, bytes, userWords);
+    return faithfulAfterWord(wordInProgress, bytes, userWords, COPY_PREFIX)
+        && (aligned.isEmpty() || faithfulAfterWord(wordInProgress, bytes, aligned, 0));
   }
 
   private static final byte[] END = {' '};
 
-  /** The best-scored token that goes on with the user's words as the class describes, or -1. */
-  private int bestCopy(float[] logits, TokenTable tokens) {
-    List<int[]> follows = continuations();
-    if (follows.isEmpty()) {
+  /**
+   * The best-scored token that goes on with the user's words as the class describes, or -1: it
+   * spells the start of what the user said after the matched stretch, unless that builds a word
+   * the reply already said, holds sentence punctuation, or ends in whitespace (byte-level BPE
+   * never splits a word from its space, so the model would not know how to go on).
+   */
+  private int bestCopy(float[] logits, TokenTable tokens, Match match) {
+    if (match.places.isEmpty()) {
       return -1;
     }
     Set<String> said = saidWords();
     int copy = -1;
-    for (int[] follow : follows) {
-      byte[] text = userTexts.get(follow[0]);
-      int from = follow[1];
+    for (int[] place : match.places) {
+      byte[] text = userTexts.get(place[0]);
+      int from = place[1] + match.length;
       int to = Math.min(text.length, from + COPY_SPAN);
-      if (said.contains(nextWord(text, from, to))) {
+      if (from >= to || said.contains(nextWord(text, from, to))) {
         continue;
       }
       for (int end = from + 1; end <= Math.min(to, from + tokens.longestPiece()); end++) {
         int token = tokens.tokenSpelling(text, from, end);
-        if (token >= 0 && (copy < 0 || logits[token] > logits[copy]) && !holdsSentencePunctuation(token, tokens)
+        if (token >= 0 && (copy < 0 || logits[token] > logits[copy]) && copyable(tokens.bytes(token))
             && allows(token, tokens)) {
           copy = token;
         }
@@ -159,44 +176,117 @@ final class FaithfulCopy {
     return copy;
   }
 
-  private static boolean holdsSentencePunctuation(int token, TokenTable tokens) {
-    for (byte b : tokens.bytes(token)) {
+  private static boolean copyable(byte[] piece) {
+    for (byte b : piece) {
       if (b == '.' || b == '?' || b == '!') {
-        return true;
+        return false;
       }
     }
-    return false;
+    return !isBlank(piece[piece.length - 1]);
+  }
+
+  /** The longest stretch at the end of the reply that the user also said, and where they did. */
+  private static final class Match {
+    final int length;
+    /** {user text index, offset of the stretch} pairs. */
+    final List<int[]> places;
+
+    Match(int length, List<int[]> places) {
+      this.length = length;
+      this.places = places;
+    }
   }
 
   /**
-   * Where the user went on after the longest stretch at the end of the reply that they also said
-   * (both from a word's start, ASCII case aside): {user text index, offset} pairs, none when that
-   * stretch has neither a letter nor two bytes, or nothing follows it.
+   * The longest stretch at the end of the reply that the user also said, both from a word's start
+   * (ASCII case aside); none when no stretch with a letter or two bytes matches.
    */
-  private List<int[]> continuations() {
-    List<int[]> found = new ArrayList<>();
+  private Match longestMatch() {
     for (int n = Math.min(spokenLength, COPY_SPAN); n > 0; n--) {
       int start = spokenLength - n;
       if (!boundary(spoken, start) || blank(spoken, start, spokenLength) || (n < 2 && !isLetter(spoken, start))) {
         continue;
       }
-      boolean matched = false;
+      List<int[]> places = new ArrayList<>();
       for (int k = 0; k < userLower.size(); k++) {
         byte[] user = userLower.get(k);
         for (int j = 0; j + n <= user.length; j++) {
           if (boundary(user, j) && matchesLower(user, j, spoken, start, n)) {
-            matched = true;
-            if (j + n < user.length) {
-              found.add(new int[] {k, j + n});
-            }
+            places.add(new int[] {k, j});
           }
         }
       }
-      if (matched) {
-        return found;
+      if (!places.isEmpty()) {
+        return new Match(n, places);
       }
     }
-    return found;
+    return new Match(0, new ArrayList<>());
+  }
+
+  /**
+   * The user's words (lower-cased) the word in progress is a copy of: where the matched stretch
+   * began before that word, the user word at the same place. A copy under way must go on as one of
+   * them, however short the word is so far ("The word \"s" for "soufflé"), D52.
+   */
+  private List<byte[]> alignedWords(Match match) {
+    List<byte[]> words = new ArrayList<>();
+    int word = wordInProgress.length;
+    if (word == 0 || match.length <= word) {
+      return words;
+    }
+    for (int[] place : match.places) {
+      byte[] user = userLower.get(place[0]);
+      int start = place[1] + match.length - word;
+      int end = start;
+      while (end < user.length && isLetter(user, end)) {
+        end++;
+      }
+      words.add(Arrays.copyOfRange(user, start, end));
+    }
+    return words;
+  }
+
+  /**
+   * Whether the copy is well under way: inside the user's quotes, or (with no quote in the
+   * stretch) a rare word copied (D52).
+   */
+  private boolean ongoing(Match match, TokenTable tokens) {
+    int from = spokenLength - match.length;
+    int quotes = 0;
+    for (int i = from; i < spokenLength; i++) {
+      if (spoken[i] == '"') {
+        quotes++;
+      }
+    }
+    if (quotes > 0) {
+      return quotes % 2 == 1; // inside the user's quotes, or a quoted name finished
+    }
+    int wordStart = -1;
+    for (int i = from; i <= spokenLength; i++) {
+      if (i < spokenLength && isLetter(spoken, i)) {
+        if (wordStart < 0) {
+          wordStart = i;
+        }
+      } else if (wordStart >= 0) {
+        if (i - wordStart >= COPY_PREFIX && rare(Arrays.copyOfRange(spoken, wordStart, i), tokens)) {
+          return true;
+        }
+        wordStart = -1;
+      }
+    }
+    return false;
+  }
+
+  /** Whether no single token spells {@code word}, with or without its space, ASCII case aside. */
+  private static boolean rare(byte[] word, TokenTable tokens) {
+    byte[] lower = lower(word, 0, word.length);
+    for (byte[] form : new byte[][] {word, lower}) {
+      byte[] spaced = concat(new byte[] {' '}, form);
+      if (tokens.tokenSpelling(form, 0, form.length) >= 0 || tokens.tokenSpelling(spaced, 0, spaced.length) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The word a copy of {@code text[from, to)} builds: the word in progress completed, or the next. */
@@ -243,12 +333,16 @@ final class FaithfulCopy {
 
   private static boolean blank(byte[] text, int from, int to) {
     for (int i = from; i < to; i++) {
-      byte b = text[i];
-      if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0x0B && b != 0x0C) {
+      if (!isBlank(text[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  /** ASCII whitespace, as Python's {@code bytes.isspace}. */
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0B || b == 0x0C;
   }
 
   /** Whether {@code lower[j, j + n)} equals {@code text[i, i + n)} lower-cased (ASCII). */
@@ -287,7 +381,7 @@ final class FaithfulCopy {
    * of {@code userWords} (lower-cased, as {@link #words} gives them).
    */
   static boolean faithful(byte[] spoken, byte[] candidate, List<byte[]> userWords) {
-    return faithfulAfterWord(trailingWord(spoken), candidate, userWords);
+    return faithfulAfterWord(trailingWord(spoken), candidate, userWords, COPY_PREFIX);
   }
 
   /**
@@ -295,7 +389,7 @@ final class FaithfulCopy {
    * it, as the candidate extends or ends it. A word inside the candidate alone is a vocabulary
    * word, said in one piece.
    */
-  private static boolean faithfulAfterWord(byte[] word, byte[] candidate, List<byte[]> userWords) {
+  private static boolean faithfulAfterWord(byte[] word, byte[] candidate, List<byte[]> userWords, int copyPrefix) {
     if (word.length == 0) {
       return true;
     }
@@ -304,7 +398,7 @@ final class FaithfulCopy {
     while (end < text.length && isLetter(text, end)) {
       end++;
     }
-    return copiesFaithfully(lower(text, 0, end), end < text.length, userWords);
+    return copiesFaithfully(lower(text, 0, end), end < text.length, userWords, copyPrefix);
   }
 
   /** The letters at the end of {@code text}. */
@@ -322,13 +416,17 @@ final class FaithfulCopy {
     return out;
   }
 
-  private static boolean copiesFaithfully(byte[] word, boolean complete, List<byte[]> userWords) {
-    if (word.length < COPY_PREFIX) {
+  /**
+   * Whether {@code word} is faithful to the user words it copies: those sharing its first {@code
+   * copyPrefix} letters (with 0, all of {@code userWords}: the word must be a copy).
+   */
+  private static boolean copiesFaithfully(byte[] word, boolean complete, List<byte[]> userWords, int copyPrefix) {
+    if (word.length < copyPrefix) {
       return true;
     }
     boolean copy = false;
     for (byte[] user : userWords) {
-      if (!startsWith(user, word, COPY_PREFIX)) {
+      if (!startsWith(user, word, copyPrefix)) {
         continue;
       }
       copy = true;
