@@ -125,17 +125,29 @@ def word_logprobs(model, tok, prompt, words):
     return [sums[w] / counts[w] if counts[w] else 0.0 for w in range(len(words))]
 
 
-def first_bad_word(scores, threshold):
-    """Index of the first word scored below threshold (the service's verdict), None when all pass."""
+def bare(word):
+    """A word without the punctuation and quotes around it, lower-cased (the service's OpenerVerifier.bare)."""
+    chars = list(word)
+    while chars and not chars[0].isalnum():
+        chars.pop(0)
+    while chars and not chars[-1].isalnum():
+        chars.pop()
+    return "".join(chars).lower()
+
+
+def first_bad_word(scores, threshold, words=None, user_texts=()):
+    """Index of the first word scored below threshold (the service's verdict), None when all pass. A word of
+    the user's own (one of user_texts' words, bare) is never bad (D53)."""
+    own = {bare(w) for t in user_texts for w in t.split()} - {""}
     for i, s in enumerate(scores or ()):
-        if s < threshold:
+        if s < threshold and not (words and bare(words[i]) in own):
             return i
     return None
 
 
-def rewound(opener, scores, threshold):
-    """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
-    bad = first_bad_word(scores, threshold)
+def rewound(opener, scores, threshold, user_texts=()):
+    """The opener cut before its first bad word (the service's rewind verdict)."""
+    bad = first_bad_word(scores, threshold, opener_words(opener), user_texts)
     return opener if bad is None else " ".join(opener.split(" ")[:bad])
 
 
@@ -241,8 +253,9 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
         openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
         out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
         scores = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
+        users = [[r["user"]] + [u for u, _ in r.get("history", ())][-1:] for r in rows]
         for t in args.rewind:
-            bad = [first_bad_word(sc, t) for sc in scores]
+            bad = [first_bad_word(sc, t, opener_words(o), u) for sc, o, u in zip(scores, openers, users)]
             cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
             out[f"verdict{n}@{t:g}"] = answers(moe, tok, prompts, cut, cache=caches["moe"])
             verdicts[f"{n}@{t:g}"] = {"accept": sum(b is None for b in bad) / len(bad),
