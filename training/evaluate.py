@@ -253,7 +253,7 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
         openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
         out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
         scores = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
-        users = [[r["user"]] + [u for u, _ in r.get("history", ())][-1:] for r in rows]
+        users = [[] if args.judge_user_words else [r["user"]] + [u for u, _ in r.get("history", ())][-1:] for r in rows]
         for t in args.rewind:
             bad = [first_bad_word(sc, t, opener_words(o), u) for sc, o, u in zip(scores, openers, users)]
             cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
@@ -301,6 +301,8 @@ def main():
     ap.add_argument("--heard", type=int, default=1,
                     help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
                          " one a rewind (1: the replay found the first word playing before any verdict)")
+    ap.add_argument("--judge-user-words", action="store_true",
+                    help="the verdict judges the user's own words too, as before D53")
     ap.add_argument("--raw-micro", action="store_true",
                     help="plain greedy openers, without the device's decoding rules (D47, D49, D51)")
     ap.add_argument("--threads", type=int, default=2)
