@@ -125,29 +125,17 @@ def word_logprobs(model, tok, prompt, words):
     return [sums[w] / counts[w] if counts[w] else 0.0 for w in range(len(words))]
 
 
-def bare(word):
-    """A word without the punctuation and quotes around it, lower-cased (the service's OpenerVerifier.bare)."""
-    chars = list(word)
-    while chars and not chars[0].isalnum():
-        chars.pop(0)
-    while chars and not chars[-1].isalnum():
-        chars.pop()
-    return "".join(chars).lower()
-
-
-def first_bad_word(scores, threshold, words=None, user_texts=()):
-    """Index of the first word scored below threshold (the service's verdict), None when all pass. A word of
-    the user's own (one of user_texts' words, bare) is never bad (D53)."""
-    own = {bare(w) for t in user_texts for w in t.split()} - {""}
+def first_bad_word(scores, threshold):
+    """Index of the first word scored below threshold (the service's verdict), None when all pass."""
     for i, s in enumerate(scores or ()):
-        if s < threshold and not (words and bare(words[i]) in own):
+        if s < threshold:
             return i
     return None
 
 
-def rewound(opener, scores, threshold, user_texts=()):
-    """The opener cut before its first bad word (the service's rewind verdict)."""
-    bad = first_bad_word(scores, threshold, opener_words(opener), user_texts)
+def rewound(opener, scores, threshold):
+    """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
+    bad = first_bad_word(scores, threshold)
     return opener if bad is None else " ".join(opener.split(" ")[:bad])
 
 
@@ -253,9 +241,8 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
         openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
         out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
         scores = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
-        users = [[] if args.judge_user_words else [r["user"]] + [u for u, _ in r.get("history", ())][-1:] for r in rows]
         for t in args.rewind:
-            bad = [first_bad_word(sc, t, opener_words(o), u) for sc, o, u in zip(scores, openers, users)]
+            bad = [first_bad_word(sc, t) for sc in scores]
             cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
             out[f"verdict{n}@{t:g}"] = answers(moe, tok, prompts, cut, cache=caches["moe"])
             verdicts[f"{n}@{t:g}"] = {"accept": sum(b is None for b in bad) / len(bad),
@@ -301,8 +288,6 @@ def main():
     ap.add_argument("--heard", type=int, default=1,
                     help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
                          " one a rewind (1: the replay found the first word playing before any verdict)")
-    ap.add_argument("--judge-user-words", action="store_true",
-                    help="the verdict judges the user's own words too, as before D53")
     ap.add_argument("--raw-micro", action="store_true",
                     help="plain greedy openers, without the device's decoding rules (D47, D49, D51)")
     ap.add_argument("--threads", type=int, default=2)

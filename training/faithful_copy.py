@@ -194,14 +194,17 @@ def next_word(spoken, follow):
 
 
 class FaithfulCopy:
-    """One generation's state: what was said so far (str or bytes), and the user's texts. tok needs
+    """One generation's state: what was said so far (str or bytes), and the user's texts (the question first, then
+    the previous one, whose words are protected but not copied). tok needs
     token_bytes(id) and tokens (the vocabulary); control, the ids never said unless in stop (default: the four
     SPECIALS)."""
 
     def __init__(self, tok, user_texts, spoken="", stop=(), control=range(len(SPECIALS))):
         self.tok, self.users, self.stop = tok, user_words(user_texts), set(stop)
         self.spoken = spoken.encode("utf-8") if isinstance(spoken, str) else spoken
-        self.user_texts = [t.encode("utf-8") for t in user_texts]
+        # Copies come from the question alone: the previous one is protected, but copying from it named the last
+        # turn's word in a new question ("What is a mood?" -> "A piece is a"), D53.
+        self.user_texts = [t.encode("utf-8") for t in user_texts[:1]]
         self.control = set(control)
         # Sayable tokens by their bytes, the lowest id first (as device-agent's TokenTable).
         self.spellings = {}

@@ -437,21 +437,8 @@ final class HandoffSession {
       log.warn("session {}: the engine scored {} of {} opener words; accepted", id, score.words(), scored.committed);
     }
     Verdict verdict =
-        sessions.verifier().verdict(score, scored.committedWords(), userTexts(scored), scored.wordsHeard, scored.canRewind);
+        sessions.verifier().verdict(score, scored.committed, scored.wordsHeard, scored.canRewind);
     apply(scored, verdict);
-  }
-
-  /** What the user said that the opener may restate: the question, and the one before it. */
-  private List<String> userTexts(Turn turn) {
-    List<String> texts = new ArrayList<>();
-    texts.add(turn.finalText == null ? "" : turn.finalText);
-    for (int i = history.size() - 1; i >= 0; i--) {
-      if (history.get(i).role() == Role.USER) {
-        texts.add(history.get(i).text());
-        break;
-      }
-    }
-    return texts;
   }
 
   private void apply(Turn judged, Verdict verdict) {

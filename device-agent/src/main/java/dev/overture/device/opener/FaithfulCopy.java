@@ -60,7 +60,7 @@ final class FaithfulCopy {
   static final int COPY_SPAN = 64;
 
   private final List<byte[]> userWords;
-  /** The user's texts as written (copies keep their spelling) and lower-cased (for matching). */
+  /** The question as written (copies keep its spelling) and lower-cased (for matching). */
   private final List<byte[]> userTexts = new ArrayList<>();
   private final List<byte[]> userLower = new ArrayList<>();
   /** What the reply holds so far. */
@@ -75,16 +75,19 @@ final class FaithfulCopy {
   private final Utf8Assembler utf8 = new Utf8Assembler();
 
   /**
-   * @param userTexts the user's texts whose words are protected and may be copied (the question,
-   *     and the one before it for a follow-up)
+   * @param userTexts the user's texts whose words are protected: the question first, which is
+   *     also the only text copied from (D53: copying from the previous question named the last
+   *     turn's word in a new question), then the one before it
    * @param spokenSoFar what the reply already holds (empty for an opener)
    */
   FaithfulCopy(List<String> userTexts, String spokenSoFar) {
     List<byte[]> words = new ArrayList<>();
     for (String text : userTexts) {
       byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-      this.userTexts.add(utf8);
-      this.userLower.add(lower(utf8, 0, utf8.length));
+      if (this.userTexts.isEmpty()) {
+        this.userTexts.add(utf8);
+        this.userLower.add(lower(utf8, 0, utf8.length));
+      }
       for (byte[] word : words(utf8)) {
         if (word.length >= COPY_PREFIX) {
           words.add(word);
