@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     List<Step> script = List.of(
         new Step("What does it mean to run?", "a word both models were taught", true, -1, rttMillis),
         new Step("What is a city?", "another word both know", true, -1, rttMillis),
-        new Step("What is a book?", "a word only the cloud model knows: its verdict drops the device's wrong words", true, -1, rttMillis),
+        new Step("What is a sphere?", "a word only the cloud model knows: its verdict drops the device's wrong words", true, -1, rttMillis),
         new Step("What is a theremin?", "a word neither model knows: the device repeats the word asked about, the facts that follow are wrong", true, -1, rttMillis),
         new Step("What is a family?", "a follow-up, first turn", true, -1, rttMillis),
         new Step("And what is it a kind of?", "a follow-up, second turn: the bundled models answer follow-ups far worse than questions asked alone", false, -1, rttMillis),
@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("About the bundled models, honestly: both are tiny and were trained here on WordNet definitions and short");
     out.println("conversations about them. The micro (6.5M parameters) knows the 500 most familiar words, the MoE (33.8M)");
-    out.println("1,500; for any other word the micro's opener repeats the word asked about (about 2 times in 3) and leaves");
+    out.println("1,500; for any other word the micro's opener repeats the word asked about (more than 9 times in 10) and leaves");
     out.println("the facts to the cloud. What the demo shows is the mechanism: timing, the verdict, the seam, barge-in and");
     out.println("fallback. Any Llama-style GGUF can replace them.");
     out.println();
