@@ -62,8 +62,8 @@ final class DemoCommand implements Callable<Integer> {
     List<Step> script = List.of(
         new Step("What does it mean to run?", "a word both models were taught", true, -1, rttMillis),
         new Step("What is a city?", "another word both know", true, -1, rttMillis),
-        new Step("What is a sphere?", "a word only the cloud model knows: its verdict drops the device's wrong words", true, -1, rttMillis),
-        new Step("What is a theremin?", "a word neither model knows: the device repeats the word asked about, the facts that follow are wrong", true, -1, rttMillis),
+        new Step("What is a sphere?", "a word only the cloud model knows: the device names it, the cloud says what it is", true, -1, rttMillis),
+        new Step("What is a theremin?", "a word neither model knows: the cloud's verdict rewinds what it cannot vouch for, and its own words are wrong", true, -1, rttMillis),
         new Step("What is a family?", "a follow-up, first turn", true, -1, rttMillis),
         new Step("And what is it a kind of?", "a follow-up, second turn: the bundled models answer follow-ups far worse than questions asked alone", false, -1, rttMillis),
         new Step("What does it mean to know?", "a barge-in: the user talks over the reply after 5 words", true, 5, rttMillis),
