@@ -22,8 +22,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class FaithfulCopyTest {
 
   static Stream<JsonNode> cases() throws Exception {
+    return fixture("cases");
+  }
+
+  static Stream<JsonNode> choices() throws Exception {
+    return fixture("choices");
+  }
+
+  /** An array of the fixture shared with {@code training/selftest.py}. */
+  private static Stream<JsonNode> fixture(String array) throws Exception {
     JsonNode root = new ObjectMapper().readTree(Paths.get("models/fixtures/faithful-copy.json").toFile());
-    return StreamSupport.stream(root.get("cases").spliterator(), false);
+    return StreamSupport.stream(root.get(array).spliterator(), false);
   }
 
   /** The cases {@code training/selftest.py} checks the evaluation's copy of the rule against. */
@@ -37,12 +46,7 @@ final class FaithfulCopyTest {
     assertEquals(c.get("faithful").asBoolean(), FaithfulCopy.faithful(spoken, candidate, userWords), c.get("why").asText());
   }
 
-  static Stream<JsonNode> choices() throws Exception {
-    JsonNode root = new ObjectMapper().readTree(Paths.get("models/fixtures/faithful-copy.json").toFile());
-    return StreamSupport.stream(root.get("choices").spliterator(), false);
-  }
-
-  /** The choices {@code training/selftest.py} checks the evaluation's copy of the rules against (D49). */
+  /** The choices {@code training/selftest.py} checks the evaluation's copy of the rules against (D49-D53). */
   @ParameterizedTest
   @MethodSource("choices")
   void choosesEachSharedCaseAsSpecified(JsonNode c) {
