@@ -273,7 +273,7 @@ public final class MicroSession implements AutoCloseable {
   private final class Generation {
     private final FaithfulCopy copy;
     private final WordStreamer streamer;
-    /** What plain decoding (no copy rule) has said, for the well-formed rule (D51). */
+    /** Plain decoding's unfinished character (no copy rule), for the well-formed rule (D51). */
     private final Utf8Assembler utf8 = new Utf8Assembler();
     private boolean stopped;
     boolean endOfReply;
@@ -282,15 +282,10 @@ public final class MicroSession implements AutoCloseable {
       return tokens.ends(token) ? utf8.atCharacterBoundary() : utf8.accepts(tokens.bytes(token));
     }
 
-    /** The best-scored sayable token that keeps the text well-formed; the argmax when none does. */
+    /** The best-scored sayable token that keeps the text well-formed, else the best sayable one. */
     private int bestWellFormed(float[] logits) {
-      int best = -1;
-      for (int t = 0; t < logits.length; t++) {
-        if ((best < 0 || logits[t] > logits[best]) && tokens.sayable(t) && wellFormed(t)) {
-          best = t;
-        }
-      }
-      return best >= 0 ? best : tokens.bestSayable(logits);
+      int best = tokens.bestSayable(logits, this::wellFormed);
+      return best >= 0 ? best : tokens.bestSayable(logits, t -> true);
     }
 
     Generation(FaithfulCopy copy, WordSink sink) {
@@ -323,9 +318,10 @@ public final class MicroSession implements AutoCloseable {
         }
         byte[] bytes = tokens.bytes(token);
         if (copy != null) {
-          copy.append(bytes);
+          copy.append(bytes); // the rule keeps its own character state
+        } else {
+          utf8.append(bytes);
         }
-        utf8.append(bytes);
         streamer.accept(bytes);
         if (stopped) {
           return true; // the token that starts the next word is not needed in the cache

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * What the device's decoding rules need to know about a vocabulary, computed once per model: each
@@ -80,11 +81,11 @@ final class TokenTable {
     return longestPiece;
   }
 
-  /** The highest-scored sayable token (the greedy choice when a control token scored highest). */
-  int bestSayable(float[] logits) {
+  /** The highest-scored sayable token that {@code allowed} accepts, or -1 when none does. */
+  int bestSayable(float[] logits, IntPredicate allowed) {
     int best = -1;
     for (int t = 0; t < logits.length; t++) {
-      if (sayable[t] && (best < 0 || logits[t] > logits[best])) {
+      if (sayable[t] && (best < 0 || logits[t] > logits[best]) && allowed.test(t)) {
         best = t;
       }
     }

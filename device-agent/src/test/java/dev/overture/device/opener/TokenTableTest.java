@@ -36,8 +36,10 @@ final class TokenTableTest {
 
   @Test
   void theBestSayableTokenSkipsControlTokens() {
-    assertEquals(3, TABLE.bestSayable(new float[] {9f, 1f, 2f, 4f, 3f, 0f}));
-    assertEquals(1, TABLE.bestSayable(new float[] {9f, 8f, 2f, 4f, 3f, 0f}), "the end may win");
+    assertEquals(3, TABLE.bestSayable(new float[] {9f, 1f, 2f, 4f, 3f, 0f}, t -> true));
+    assertEquals(1, TABLE.bestSayable(new float[] {9f, 8f, 2f, 4f, 3f, 0f}, t -> true), "the end may win");
+    assertEquals(4, TABLE.bestSayable(new float[] {9f, 1f, 2f, 4f, 3f, 0f}, t -> t != 3), "and what the caller refuses");
+    assertEquals(-1, TABLE.bestSayable(new float[] {9f, 1f, 2f, 4f, 3f, 0f}, t -> false));
   }
 
   private static byte[] utf8(String s) {
