@@ -502,43 +502,6 @@ def follow_ups(rng, rows_by_synset, synset_ids, held_out, phrase_rng=None):
     return out
 
 
-# Two-turn dialogues about lemmas beyond the taught synsets (D54): a definition question and its answer (the
-# lemma's first-sense gloss, history without loss), then a follow-up about "it" answered with an opener that
-# names the lemma, the loss on the opener's tokens only. The fact follow-ups name the subject over 1,500
-# synsets whose facts the models learn anyway; these teach finding it in the previous turn for any word.
-FOLLOW_OPENER_KINDS = {"n": ["synonym", "kind", "example", "parts"], "v": ["synonym", "kind", "example"],
-                       "a": ["synonym", "example", "antonym"]}
-
-
-def follow_up_openers(rng, openers, glosses, count, banned):
-    """count two-turn opener dialogues (D54) about the lemmas of openers (the opener-only training rows), none
-    mentioning a word of banned (the held-out lemmas no training text may mention); asked only in training
-    phrasings of the follow-up (never FOLLOW_Q's held-out last one)."""
-    pool = sorted({(r["lemma"], r["pos"]) for r in openers if r["pos"] in FOLLOW_OPENER_KINDS})
-    rng.shuffle(pool)
-    out = []
-    for lemma, pos in pool:
-        base = next((k for k, v in ACCENTED.items() if v == lemma), lemma)
-        gloss = glosses.get(base)
-        if not gloss:
-            continue
-        q1 = rng.choice(DEF_QUESTIONS[pos][:-HELD_OUT_PHRASINGS] + EXTRA_DEF_QUESTIONS[pos])
-        a1 = matching_opener(rng, q1, rng.choice(DEF_ANSWERS[pos]), DEF_ANSWERS[pos])
-        kind = rng.choice(FOLLOW_OPENER_KINDS[pos])
-        q2 = rng.choice(FOLLOW_Q[kind][:-HELD_OUT_FOLLOW] + MORE_FOLLOW_Q[kind])
-        pool2 = OPENER_ANSWERS[kind][pos] if kind == "kind" else OPENER_ANSWERS[kind]
-        a2 = matching_opener(rng, q1, rng.choice(pool2), pool2)
-        row = {"pos": pos, "lemma": lemma, "kind": "follow-" + kind, "user": q2, "assistant": fill(a2, lemma),
-               "open": True, "history": [[fill(q1, lemma), fill(a1, lemma, g=gloss)]]}
-        text = chatml(row["user"], row["assistant"], row["history"]).lower()
-        if set(re.findall(r"[^\W\d_]+", text)) & banned["words"] or any(w in text for w in banned["phrases"]):
-            continue
-        out.append(row)
-        if len(out) == count:
-            break
-    return out
-
-
 def sessions(rng, train_rows, count, max_chars):
     """Multi-turn conversations of random earlier exchanges (loss on every assistant turn), some with a
     long user message whose question comes at its end."""
@@ -644,7 +607,7 @@ def build_conversations(z, train, chosen, args):
     lemma_eval = [r for r in lemma_eval if not mentioned(r["lemma"])][:args.lemma_eval]
     extra_train = follow_train + sess + openers
     rng.shuffle(extra_train)
-    return extra_train, follow_eval, lemma_eval, openers
+    return extra_train, follow_eval, lemma_eval
 
 
 _PARSED = {}
@@ -673,7 +636,6 @@ def main():
     ap.add_argument("--opener-lemmas", type=int, default=30000, help="lemmas with opener-only dialogues")
     ap.add_argument("--lemma-eval", type=int, default=300, help="held-out questions about lemmas no training text mentions")
     ap.add_argument("--followup-eval", type=int, default=300, help="training synsets kept for held-out two-turn dialogues")
-    ap.add_argument("--follow-openers", type=int, default=4000, help="two-turn opener dialogues about untaught lemmas (D54)")
     ap.add_argument("--sessions", type=int, default=600, help="multi-turn training conversations")
     ap.add_argument("--session-chars", type=int, default=3600, help="longest session, in characters (~850 tokens)")
     ap.add_argument("--repairs", type=int, default=2000, help="answers restarted after a repair bridge (the cloud model's)")
@@ -683,14 +645,10 @@ def main():
     knowledge = knowledge[:args.knowledge_eval]
     for r in train + knowledge + unseen:
         r["ranks"] = [r["rank"]]
-    z = zipfile.ZipFile(JAR)
-    extra, follow_eval, lemma_eval, openers = build_conversations(z, train, chosen, args)
-    # Appended after everything else, each from a generator of its own: the rows before them, and the seeded
-    # share of opener rows train.py --openers picks, are what they were without them.
-    held = {r["lemma"].lower() for r in lemma_eval}
-    banned = {"words": {w for w in held if " " not in w and "-" not in w}, "phrases": [w for w in held if " " in w or "-" in w]}
-    train = (train + extra + repairs(random.Random(args.seed + 5), train, args.repairs)
-             + follow_up_openers(random.Random(args.seed + 13), openers, first_sense_glosses(z), args.follow_openers, banned))
+    extra, follow_eval, lemma_eval = build_conversations(zipfile.ZipFile(JAR), train, chosen, args)
+    # Appended after everything else, from a generator of their own: the rows before them, and the seeded share
+    # of opener rows train.py --openers picks, are what they were without repairs.
+    train = train + extra + repairs(random.Random(args.seed + 5), train, args.repairs)
     d = os.path.join(OUT, "corpus")
     os.makedirs(d, exist_ok=True)
     for name, rows in (("train", train), ("eval_knowledge", knowledge), ("eval_unseen", unseen),

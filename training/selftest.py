@@ -7,8 +7,7 @@
 - the MoE routes top-2 with weights summing to 1;
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
   exactly its answer tokens;
-- opener rows spell the word asked about as their question does (D46); follow-up opener rows (D54) name the
-  first turn's lemma as it spelled it, ask in training phrasings only, skip banned words, and train only the opener;
+- opener rows spell the word asked about as their question does (D46);
 - the device's decoding rules decide the cases shared with the Java agent as specified (D47, D49, D51).
 """
 import os
@@ -225,35 +224,6 @@ def check_opener_forms():
     print("corpus: opener rows spell the lemma as their question does")
 
 
-def check_follow_up_openers():
-    """Follow-up opener rows (D54): the follow-up's opener names the first turn's lemma as that question spelled
-    it, the follow-up is never asked in its held-out phrasing, a row mentioning a banned word is skipped, and only
-    the opener carries the loss (the first answer, a fact no model is taught, is context)."""
-    import corpus
-    from train import encode_all
-    openers = [{"lemma": w, "pos": p} for w, p in (("theremin", "n"), ("glimmer", "v"), ("lucid", "a"), ("rune", "n"))]
-    glosses = {"theremin": "an electronic instrument", "glimmer": "shine faintly", "lucid": "clear",
-               "rune": "a letter of an ancient alphabet"}
-    held_out = {q for qs in corpus.FOLLOW_Q.values() for q in qs[-corpus.HELD_OUT_FOLLOW:]}
-    rows = []
-    for seed in range(200):
-        for r in corpus.follow_up_openers(random.Random(seed), openers, glosses, 10, {"words": {"alphabet"}, "phrases": []}):
-            (q1, a1), = r["history"]
-            assert r["open"] and r["kind"].startswith("follow-") and r["user"] not in held_out, r
-            assert r["lemma"] != "rune", "a row mentioning a banned word was kept"
-            kind = r["kind"][len("follow-"):]
-            pool = corpus.OPENER_ANSWERS[kind][r["pos"]] if kind == "kind" else corpus.OPENER_ANSWERS[kind]
-            forms = {corpus.lemma_form(a) for a in pool}
-            spaced = " " + r["lemma"]
-            if r["lemma"] in r["assistant"] and ("spaced" if spaced in q1 else "bare") in forms:
-                assert (spaced in q1) == (spaced in r["assistant"]), (q1, r["assistant"])
-            rows.append(r)
-    tok = Tokenizer(train([corpus.chatml(r["user"], r["assistant"], r["history"]) for r in rows[:40]], 400))
-    for (ids, spans), r in zip(encode_all(tok, rows[:40]), rows):
-        assert len(spans) == 1 and tok.decode(ids[spans[0][0]:spans[0][1]]) == r["assistant"], (spans, r)
-    print("corpus: follow-up opener rows name the first turn's lemma and train only the opener")
-
-
 if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
@@ -261,7 +231,6 @@ if __name__ == "__main__":
     check_sticky_routing()
     check_packing()
     check_opener_forms()
-    check_follow_up_openers()
     check_faithful_copy()
     check_gguf(check_bpe())
     print("selftest: all checks passed")

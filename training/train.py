@@ -35,7 +35,7 @@ def encode_all(tok, rows):
     """(ids, spans) per dialogue: spans are the [start, end) index ranges of the assistant tokens that carry
     the loss, each answer and its <|im_end|> (the questions, which no model can predict, carry none). A row
     with "history" trains every earlier answer too; an "open" row (an opener only) trains the opener's
-    tokens and no <|im_end|>, since its answer goes on, and none of its earlier answers. A row with "given" (a repair: words already spoken and a
+    tokens and no <|im_end|>, since its answer goes on. A row with "given" (a repair: words already spoken and a
     bridge, the start of its assistant text) trains only what follows them."""
     out = []
     for r in rows:
@@ -52,8 +52,7 @@ def encode_all(tok, rows):
             if ids[:len(prompt)] != prompt:
                 raise ValueError(f"prompt tokens are not a prefix of the dialogue's: {u!r}")
             end = len(ids) if last and r.get("open") else ids.index(EOS, len(prompt)) + 1
-            if last or not r.get("open"):  # an opener row's earlier answers are context, not taught (D54)
-                spans.append((len(prompt), end))
+            spans.append((len(prompt), end))
         out.append((ids[:spans[-1][1]], spans))
     return out
 
@@ -251,8 +250,7 @@ def main():
         train_rows = [r for r in train_rows if not r.get("given")]
     if args.openers < 1.0:
         pick = random.Random(args.seed)
-        # Follow-up openers (D54) are kept whole: they teach the subject of a conversation, a cloud model's job too.
-        train_rows = [r for r in train_rows if not r.get("open") or is_follow_up(r) or pick.random() < args.openers]
+        train_rows = [r for r in train_rows if not r.get("open") or pick.random() < args.openers]
     if args.facts > 1:  # the conversations must not crowd the taught facts out (D41: a fine-tune lost a quarter of them)
         train_rows += [r for r in train_rows if is_fact(r)] * (args.facts - 1)
     if args.follow_ups > 1:  # two-turn dialogues are 5% of the rows; the MoE answered them at a third of asked alone (D50)
