@@ -40,8 +40,8 @@ public final class TurnReport {
       out.println("    fallback      " + m.fallback() + ": the device completed the sentence");
     }
     out.println("    reply         " + recorder.markedReply().trim());
-    out.printf(Locale.ROOT, "    status        %s   (%d words from the device, %d from the cloud%s)%n",
-        result.status().name().toLowerCase(Locale.ROOT), m.deviceWords(), m.cloudWords(),
+    out.printf(Locale.ROOT, "    status        %s   (%d %s from the device, %d from the cloud%s)%n",
+        result.status().name().toLowerCase(Locale.ROOT), m.deviceWords(), m.deviceWords() == 1 ? "word" : "words", m.cloudWords(),
         m.deviceWords() > 0 && m.cloudWords() > 0 ? "; \u2016 marks the seam" : "");
   }
 
