@@ -1,13 +1,13 @@
-"""The device's decoding rules (decisions D47, D49, D51, D52), as device-agent's FaithfulCopy applies them, and
+"""The device's decoding rules (decisions D47, D49, D51, D52, D56), as device-agent's FaithfulCopy applies them, and
 the cloud's (WellFormed, D51). Faithful: a word built from two or more tokens that begins like one of the user's
 words (the same first three letters, ASCII case aside) must stay a prefix of such a word while it grows, and be one
 when it ends; a word the copy is under way on (the copied stretch began before it) must do so however short.
 Copy: a token that goes on with the user's own words (what they said after the longest stretch, from a word's
 start, that the reply ends with) is taken when it scores within COPY_MARGIN of the otherwise chosen token
-(ONGOING_MARGIN inside the user's quotes or once a rare word was copied). Control tokens other than a stop are never
-said, and the text stays well-formed UTF-8. Letters: ASCII letters, the hyphen, and two-byte UTF-8 Latin letters
-(lead bytes 0xC3-0xC9). Both implementations are checked against models/fixtures/faithful-copy.json
-(selftest.py here, FaithfulCopyTest in Java)."""
+(ONGOING_MARGIN inside the user's quotes, once a rare word was copied, or once a word was copied and a rare one is
+next, D56). Control tokens other than a stop are never said, and the text stays well-formed UTF-8. Letters: ASCII
+letters, the hyphen, and two-byte UTF-8 Latin letters (lead bytes 0xC3-0xC9). Both implementations are checked
+against models/fixtures/faithful-copy.json (selftest.py here, FaithfulCopyTest in Java)."""
 import torch
 
 from tokenizer import SPECIALS
@@ -16,7 +16,7 @@ CANDIDATES = 64
 COPY_PREFIX = 3
 COPY_MARGIN = 10.0  # logits a token that goes on with the user's words may score below the chosen one and win (D49)
 COPY_SPAN = 64  # bytes: the longest stretch of the reply matched against the user's words
-ONGOING_MARGIN = 15.0  # the margin once the copied stretch is inside quotes or holds a rare word (D52)
+ONGOING_MARGIN = 15.0  # once the copied stretch is inside quotes or holds a rare word (D52), or a word before one (D56)
 
 
 def _is_letter(text, i):
@@ -241,11 +241,11 @@ class FaithfulCopy:
                 and not self.tok.token_bytes(c)[-1:].isspace() and self._allows(c)]
 
     def choose(self, logits):
-        """The token to say (decisions D47, D49, D51, D52): the best-scored of CANDIDATES that is sayable, keeps the
-        text well-formed and keeps copied words faithful (and a copy under way on its word), unless a token that
+        """The token to say (decisions D47, D49, D51, D52, D56): the best-scored of CANDIDATES that is sayable, keeps
+        the text well-formed and keeps copied words faithful (and a copy under way on its word), unless a token that
         goes on with the user's words scores within COPY_MARGIN of it (ONGOING_MARGIN once the copied stretch is
-        inside the user's quotes or holds a word no single token spells), or none of CANDIDATES qualifies; the
-        argmax when nothing does. Records it as said."""
+        inside the user's quotes or holds a word no single token spells, or holds a word and such a word is next),
+        or none of CANDIDATES qualifies; the argmax when nothing does. Records it as said."""
         self.aligned = aligned_words(self.spoken, self.user_texts)
         top = torch.topk(logits, min(CANDIDATES, len(logits))).indices.tolist()
         t = next((c for c in top if self._sayable(c) and self._allows(c)), None)
@@ -254,6 +254,10 @@ class FaithfulCopy:
         stretch = self.spoken[len(self.spoken) - n:]
         quotes = stretch.count(b'"')  # odd: inside the user's quotes; even: a quoted name is finished
         ongoing = quotes % 2 == 1 or not quotes and any(e - s >= COPY_PREFIX and self._rare(stretch[s:e]) for s, e, _ in _runs(stretch))
+        if not ongoing and not quotes and any(e - s >= COPY_PREFIX for s, e, _ in _runs(stretch)):
+            # A word copied and a rare one next: a multi-word name goes on ("A venous" before "sinus", D56).
+            nexts = [next_word(self.spoken, f) for f in continuations(self.spoken, self.user_texts)]
+            ongoing = any(w and self._rare(_lower(w)) for w in nexts)
         margin = ONGOING_MARGIN if ongoing else COPY_MARGIN
         if copy is not None and (t is None or float(logits[copy]) >= float(logits[t]) - margin):
             t = copy

@@ -52,8 +52,9 @@ final class FaithfulCopy {
   static final float COPY_MARGIN = 10f;
   /**
    * The margin once the copy is well under way: the copied stretch is inside the user's quotes, or
-   * holds a word no single token spells (the rare words questions ask about); a multi-word name
-   * such as "charlestown navy yard" is then finished (D52).
+   * holds a word no single token spells (the rare words questions ask about), or holds a word and
+   * goes on into such a word; a multi-word name such as "charlestown navy yard" or "venous sinus"
+   * is then finished (D52, D56).
    */
   static final float ONGOING_MARGIN = 15f;
   /** The longest stretch of the reply, in bytes, matched against what the user said. */
@@ -251,7 +252,8 @@ final class FaithfulCopy {
 
   /**
    * Whether the copy is well under way: inside the user's quotes, or (with no quote in the
-   * stretch) a rare word copied (D52).
+   * stretch) a rare word copied (D52), or a word of {@link #COPY_PREFIX} letters or more copied
+   * and a rare word next ("A venous" before "sinus", D56).
    */
   private boolean ongoing(Match match, TokenTable tokens) {
     int from = spokenLength - match.length;
@@ -265,16 +267,33 @@ final class FaithfulCopy {
       return quotes % 2 == 1; // inside the user's quotes, or a quoted name finished
     }
     int wordStart = -1;
+    boolean wordCopied = false;
     for (int i = from; i <= spokenLength; i++) {
       if (i < spokenLength && isLetter(spoken, i)) {
         if (wordStart < 0) {
           wordStart = i;
         }
       } else if (wordStart >= 0) {
-        if (i - wordStart >= COPY_PREFIX && rare(Arrays.copyOfRange(spoken, wordStart, i), tokens)) {
-          return true;
+        if (i - wordStart >= COPY_PREFIX) {
+          if (rare(Arrays.copyOfRange(spoken, wordStart, i), tokens)) {
+            return true;
+          }
+          wordCopied = true;
         }
         wordStart = -1;
+      }
+    }
+    return wordCopied && rareWordNext(match, tokens);
+  }
+
+  /** Whether a copy would go on into a word that no single token spells, at any of the match's places. */
+  private boolean rareWordNext(Match match, TokenTable tokens) {
+    for (int[] place : match.places) {
+      byte[] text = userTexts.get(place[0]);
+      int from = place[1] + match.length;
+      String word = nextWord(text, from, Math.min(text.length, from + COPY_SPAN));
+      if (!word.isEmpty() && rare(word.getBytes(StandardCharsets.ISO_8859_1), tokens)) {
+        return true;
       }
     }
     return false;
