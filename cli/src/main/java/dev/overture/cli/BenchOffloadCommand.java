@@ -75,6 +75,14 @@ final class BenchOffloadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream o = System.out;
+    if (stickyCosts.length == 0) {
+      throw new IllegalArgumentException("--sticky-costs: give at least one switching cost");
+    }
+    for (double cost : stickyCosts) {
+      if (!(cost >= 0 && cost <= 1)) {
+        throw new IllegalArgumentException("--sticky-costs: a switching cost is a share of the router's mass, in [0, 1]; got " + cost);
+      }
+    }
     Files.createDirectories(out);
     List<int[]> prompts = new ArrayList<>();
     List<Integer> answerStarts = new ArrayList<>();
@@ -161,8 +169,16 @@ final class BenchOffloadCommand implements Callable<Integer> {
     speedRow(o, policyBudget, "direct + prefetch", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> null, prompts), allResident);
     speedRow(o, policyBudget, "direct + aware<=" + 2 * k, true, speed(atPolicyBudget, LinkModel.none(), true, false, loaders, aware, prompts), allResident);
     speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, aware, prompts), allResident);
-    speedRow(o, policyBudget, "direct + sticky 0.3", true, speed(atPolicyBudget, LinkModel.none(), true, false, loaders, c -> new dev.overture.lm.offload.StickyRouter(0.3),
-        prompts), allResident);
+    double speedCost = stickyCosts[0];
+    speedRow(o, policyBudget, "direct + sticky " + costText(speedCost), true,
+        speed(atPolicyBudget, LinkModel.none(), true, false, loaders, c -> new dev.overture.lm.offload.StickyRouter(speedCost), prompts), allResident);
+    // A sticky set switches to the router's own top-k, which is what the cross-layer gate predicts: prefetch
+    // should hide most of the loads a switch still costs.
+    speedRow(o, policyBudget, "direct + sticky " + costText(speedCost) + " + prefetch", true,
+        speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> new dev.overture.lm.offload.StickyRouter(speedCost), prompts), allResident);
+    // The machine drifts over a run (the same row varies by 10-15% between runs): the baseline again, to show by how much.
+    double again = speed(null, null, false, false, loaders, c -> null, prompts).tokensPerSecond;
+    o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %12s %14s%n", "all", "- (again, drift)", again, again / allResident, "-", "-");
     policies(o, prompts, answerStarts, layers, k, ExpertBudget.parse(policyBudget).capacities(layers, experts, expertBytes, LayerAllocation.UNIFORM));
     o.println();
     o.println("wrote " + out.resolve("routing.ovrt") + " and " + out.resolve("offload-hit-rate.png"));
@@ -180,6 +196,10 @@ final class BenchOffloadCommand implements Callable<Integer> {
   @Option(names = "--policy-budget", description = "Resident budget of the routing-policy runs (default: ${DEFAULT-VALUE}).")
   String policyBudget = "25%";
 
+  @Option(names = "--sticky-costs", split = ",", description = "Switching costs of the sticky routing policies compared; the first "
+      + "also sets the speed run's \"direct + sticky\" row and the sticky + cache-aware policy (default: ${DEFAULT-VALUE}).")
+  double[] stickyCosts = {0.3, 0.1, 0.5};
+
   /** One routing policy in the comparison. */
   private record Policy(String name, boolean prefetch, java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router) {}
 
@@ -194,10 +214,10 @@ final class BenchOffloadCommand implements Callable<Integer> {
           c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank)));
     }
     policies.add(new Policy("cache-aware p<=0.9", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.CUMULATIVE, 0.9)));
-    for (double cost : new double[] {0.1, 0.3, 0.5}) {
-      policies.add(new Policy(String.format(Locale.ROOT, "sticky cost %.1f", cost), false, c -> new dev.overture.lm.offload.StickyRouter(cost)));
+    for (double cost : java.util.Arrays.stream(stickyCosts).sorted().toArray()) {
+      policies.add(new Policy("sticky cost " + costText(cost), false, c -> new dev.overture.lm.offload.StickyRouter(cost)));
     }
-    policies.add(new Policy("sticky 0.3 + cache-aware " + (k + 1), false, c -> combined(c, k + 1)));
+    policies.add(new Policy("sticky " + costText(stickyCosts[0]) + " + cache-aware " + (k + 1), false, c -> combined(c, stickyCosts[0], k + 1)));
     for (double p : new double[] {0.6, 0.8}) {
       policies.add(new Policy(String.format(Locale.ROOT, "adaptive top-k p>=%.1f", p), false, c -> new dev.overture.lm.offload.AdaptiveTopKRouter(p)));
     }
@@ -240,9 +260,13 @@ final class BenchOffloadCommand implements Callable<Integer> {
         100 * lru, 100 * belady, 100 * exactHit, 100 * prefetchHit, 100 * (prefetchHit - exactHit) / (belady - exactHit));
   }
 
+  private static String costText(double cost) {
+    return java.math.BigDecimal.valueOf(cost).stripTrailingZeros().toPlainString();
+  }
+
   /** Sticky sets, then cache-aware among the kept set's neighbours: both remedies at once. */
-  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache, int rank) {
-    dev.overture.lm.ExpertRouter sticky = new dev.overture.lm.offload.StickyRouter(0.3);
+  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache, double cost, int rank) {
+    dev.overture.lm.ExpertRouter sticky = new dev.overture.lm.offload.StickyRouter(cost);
     dev.overture.lm.ExpertRouter aware = new dev.overture.lm.offload.CacheAwareRouter(cache::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank);
     return (layer, p, k, chosen) -> {
       int n = sticky.route(layer, p, k, chosen);
