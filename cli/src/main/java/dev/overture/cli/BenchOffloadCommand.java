@@ -1,5 +1,6 @@
 package dev.overture.cli;
 
+import dev.overture.lm.ExpertRouter;
 import dev.overture.lm.ExpertSource;
 import dev.overture.lm.InferenceSession;
 import dev.overture.lm.LanguageModel;
@@ -9,7 +10,10 @@ import dev.overture.lm.SamplingConfig;
 import dev.overture.lm.SessionOptions;
 import dev.overture.lm.chat.ChatFormat;
 import dev.overture.lm.chat.ChatMessage;
+import dev.overture.lm.offload.AdaptiveTopKRouter;
+import dev.overture.lm.offload.CacheAwareRouter;
 import dev.overture.lm.offload.CacheSimulator;
+import dev.overture.lm.offload.DirectExpertSource;
 import dev.overture.lm.offload.ExpertBudget;
 import dev.overture.lm.offload.ExpertCache;
 import dev.overture.lm.offload.LayerAllocation;
@@ -17,19 +21,26 @@ import dev.overture.lm.offload.LinkModel;
 import dev.overture.lm.offload.OffloadStats;
 import dev.overture.lm.offload.ReplacementPolicy;
 import dev.overture.lm.offload.RoutingTrace;
+import dev.overture.lm.offload.StickyRouter;
 import dev.overture.replay.trace.TraceConversation;
 import dev.overture.replay.trace.TraceFile;
 import dev.overture.replay.trace.TraceTurn;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -161,8 +172,8 @@ final class BenchOffloadCommand implements Callable<Integer> {
     // The speed target is set with direct I/O, where every miss is a disk read: what prefetch and
     // cache-aware routing (candidates to rank 2k) recover of it.
     int k = trace.used();
-    java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> aware =
-        c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, 2 * k);
+    Function<ExpertCache, ExpertRouter> aware =
+        c -> new CacheAwareRouter(c::isResident, CacheAwareRouter.Rule.MAX_RANK, 2 * k);
     ExpertBudget atPolicyBudget = ExpertBudget.parse(policyBudget);
     // Loads one after the other on the forward pass's thread, the cache's behaviour before loader threads.
     speedRow(o, policyBudget, "direct, serial loads", true, speed(atPolicyBudget, LinkModel.none(), true, false, 0, c -> null, prompts), allResident);
@@ -171,11 +182,11 @@ final class BenchOffloadCommand implements Callable<Integer> {
     speedRow(o, policyBudget, "direct + both", true, speed(atPolicyBudget, LinkModel.none(), true, true, loaders, aware, prompts), allResident);
     double speedCost = stickyCosts[0];
     speedRow(o, policyBudget, "direct + sticky " + costText(speedCost), true,
-        speed(atPolicyBudget, LinkModel.none(), true, false, loaders, c -> new dev.overture.lm.offload.StickyRouter(speedCost), prompts), allResident);
+        speed(atPolicyBudget, LinkModel.none(), true, false, loaders, c -> new StickyRouter(speedCost), prompts), allResident);
     // A sticky set switches to the router's own top-k, which is what the cross-layer gate predicts: prefetch
     // should hide most of the loads a switch still costs.
     speedRow(o, policyBudget, "direct + sticky " + costText(speedCost) + " + prefetch", true,
-        speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> new dev.overture.lm.offload.StickyRouter(speedCost), prompts), allResident);
+        speed(atPolicyBudget, LinkModel.none(), true, true, loaders, c -> new StickyRouter(speedCost), prompts), allResident);
     // The machine drifts over a run (the same row varies by 10-15% between runs): the baseline again, to show by how much.
     double again = speed(null, null, false, false, loaders, c -> null, prompts).tokensPerSecond;
     o.printf(Locale.ROOT, "%-10s %-22s %10.1f %8.2fx %12s %14s%n", "all", "- (again, drift)", again, again / allResident, "-", "-");
@@ -201,7 +212,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
   double[] stickyCosts = {0.3, 0.1, 0.5};
 
   /** One routing policy in the comparison. */
-  private record Policy(String name, boolean prefetch, java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router) {}
+  private record Policy(String name, boolean prefetch, Function<ExpertCache, ExpertRouter> router) {}
 
   /** Per policy: what a teacher-forced pass over held-out text costs and how far it strays from exact routing. */
   private void policies(PrintStream o, List<int[]> prompts, List<Integer> answerStarts, int layers, int k, int[] capacities) throws Exception {
@@ -209,17 +220,17 @@ final class BenchOffloadCommand implements Callable<Integer> {
     policies.add(new Policy("exact", false, c -> null));
     policies.add(new Policy("exact + prefetch", true, c -> null));
     // Candidate ranks just past k, and twice k where k is large enough for that to differ.
-    for (int rank : new java.util.TreeSet<>(List.of(k + 1, k + 2, 2 * k))) {
+    for (int rank : new TreeSet<>(List.of(k + 1, k + 2, 2 * k))) {
       policies.add(new Policy("cache-aware rank<=" + rank, false,
-          c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank)));
+          c -> new CacheAwareRouter(c::isResident, CacheAwareRouter.Rule.MAX_RANK, rank)));
     }
-    policies.add(new Policy("cache-aware p<=0.9", false, c -> new dev.overture.lm.offload.CacheAwareRouter(c::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.CUMULATIVE, 0.9)));
-    for (double cost : java.util.Arrays.stream(stickyCosts).sorted().toArray()) {
-      policies.add(new Policy("sticky cost " + costText(cost), false, c -> new dev.overture.lm.offload.StickyRouter(cost)));
+    policies.add(new Policy("cache-aware p<=0.9", false, c -> new CacheAwareRouter(c::isResident, CacheAwareRouter.Rule.CUMULATIVE, 0.9)));
+    for (double cost : Arrays.stream(stickyCosts).sorted().toArray()) {
+      policies.add(new Policy("sticky cost " + costText(cost), false, c -> new StickyRouter(cost)));
     }
     policies.add(new Policy("sticky " + costText(stickyCosts[0]) + " + cache-aware " + (k + 1), false, c -> combined(c, stickyCosts[0], k + 1)));
     for (double p : new double[] {0.6, 0.8}) {
-      policies.add(new Policy(String.format(Locale.ROOT, "adaptive top-k p>=%.1f", p), false, c -> new dev.overture.lm.offload.AdaptiveTopKRouter(p)));
+      policies.add(new Policy(String.format(Locale.ROOT, "adaptive top-k p>=%.1f", p), false, c -> new AdaptiveTopKRouter(p)));
     }
     List<int[]> text = prompts.subList(0, Math.min(policyPrompts, prompts.size()));
     o.println();
@@ -261,13 +272,13 @@ final class BenchOffloadCommand implements Callable<Integer> {
   }
 
   private static String costText(double cost) {
-    return java.math.BigDecimal.valueOf(cost).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(cost).stripTrailingZeros().toPlainString();
   }
 
   /** Sticky sets, then cache-aware among the kept set's neighbours: both remedies at once. */
-  private static dev.overture.lm.ExpertRouter combined(ExpertCache cache, double cost, int rank) {
-    dev.overture.lm.ExpertRouter sticky = new dev.overture.lm.offload.StickyRouter(cost);
-    dev.overture.lm.ExpertRouter aware = new dev.overture.lm.offload.CacheAwareRouter(cache::isResident, dev.overture.lm.offload.CacheAwareRouter.Rule.MAX_RANK, rank);
+  private static ExpertRouter combined(ExpertCache cache, double cost, int rank) {
+    ExpertRouter sticky = new StickyRouter(cost);
+    ExpertRouter aware = new CacheAwareRouter(cache::isResident, CacheAwareRouter.Rule.MAX_RANK, rank);
     return (layer, p, k, chosen) -> {
       int n = sticky.route(layer, p, k, chosen);
       for (int i = 0; i < n; i++) {
@@ -355,17 +366,17 @@ final class BenchOffloadCommand implements Callable<Integer> {
   private record Speed(double tokensPerSecond, OffloadStats stats, long tokens, boolean direct) {}
 
   private Speed speed(ExpertBudget budget, LinkModel link, boolean direct, boolean prefetch, int loaderThreads,
-      java.util.function.Function<ExpertCache, dev.overture.lm.ExpertRouter> router, List<int[]> prompts) throws Exception {
+      Function<ExpertCache, ExpertRouter> router, List<int[]> prompts) throws Exception {
     AtomicReference<ExpertCache> cache = new AtomicReference<>();
-    AtomicReference<dev.overture.lm.offload.DirectExpertSource> disk = new AtomicReference<>();
+    AtomicReference<DirectExpertSource> disk = new AtomicReference<>();
     LoadOptions defaults = LoadOptions.defaults();
     LoadOptions options = budget == null ? defaults : defaults.withExperts((ExpertSource mapped) -> {
       ExpertSource source = mapped;
       if (direct) {
         try {
-          disk.set(dev.overture.lm.offload.DirectExpertSource.open(model, defaults.kernels().q8Layout()));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          disk.set(DirectExpertSource.open(model, defaults.kernels().q8Layout()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
         source = disk.get();
       }
@@ -380,7 +391,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
       long nanos = 0;
       for (int i = 0; i < speedPrompts + 1; i++) {
         int[] prompt = prompts.get(i % prompts.size());
-        int[] question = java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 24));
+        int[] question = Arrays.copyOf(prompt, Math.min(prompt.length, 24));
         session.rollback(0);
         if (cache.get() != null) {
           session.setExpertRouter(router.apply(cache.get())); // a fresh router per prompt, a conversation of its own
