@@ -143,6 +143,11 @@ class MoE(nn.Module):
         self.switch_cost = None
         self.switch_loss = None  # -log of the router's mass on the previous token's set (training)
         self.switch_rate = None  # share of tokens whose set differs from the previous token's (training)
+        # Load balance over many sequences (D58): None balances each batch's own tokens; a decay d in
+        # (0, 1) balances against a running average of the routed shares (about 1/(1-d) batches), so a
+        # dialogue may keep its few experts as long as the experts are used evenly across dialogues.
+        self.balance_decay = None
+        self.register_buffer("usage", torch.full((c.n_expert,), 1.0 / c.n_expert), persistent=False)
 
     def forward(self, x, starts=None):
         """starts [B*T] bool marks the tokens where a routing history begins (a new row or dialogue);
@@ -161,6 +166,9 @@ class MoE(nn.Module):
             probs = logits.softmax(-1)
             frac = torch.zeros(c.n_expert, device=x.device).scatter_add_(
                 0, top_idx.reshape(-1), torch.ones(top_idx.numel(), device=x.device)) / top_idx.numel()
+            if self.balance_decay is not None:
+                self.usage.mul_(self.balance_decay).add_(frac, alpha=1.0 - self.balance_decay)
+                frac = self.usage
             self.aux_loss = c.n_expert * (frac * probs.mean(0)).sum()
             if starts is not None:
                 follow = ~starts[1:]
@@ -305,6 +313,13 @@ class Transformer(nn.Module):
         for b in self.blocks:
             if isinstance(b.ffn, MoE):
                 b.ffn.switch_cost = cost
+
+    def balance_over(self, batches):
+        """Balances every MoE layer's load over a running average of about `batches` batches (D58);
+        0 balances each batch on its own, as Switch Transformer's loss does."""
+        for b in self.blocks:
+            if isinstance(b.ffn, MoE):
+                b.ffn.balance_decay = 1.0 - 1.0 / batches if batches else None
 
     def n_params(self):
         return sum(p.numel() for p in self.parameters())

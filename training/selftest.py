@@ -147,6 +147,38 @@ def check_sticky_routing():
     print("moe: sticky routing keeps each dialogue's set at cost 1 and equals top-k at cost 0")
 
 
+def check_balance_window():
+    # D58: balanced per batch, the loss pushes a batch off the experts it uses, which fights a dialogue
+    # keeping its set; balanced over a window of batches, it leaves a batch's choice alone while all
+    # experts are used evenly overall, and pushes an expert down once the window overuses it.
+    torch.manual_seed(7)
+    c = Config(name="t", vocab_size=50, n_embd=16, n_layer=1, n_head=2, n_head_kv=1, n_ff=8, n_expert=8, n_expert_used=2)
+    moe = MoE(c).train()
+    x = torch.randn(1, 40, c.n_embd)
+
+    def aux_grad():
+        moe.zero_grad()
+        moe(x)
+        moe.aux_loss.backward()
+        return moe.router.weight.grad.clone(), moe.last_topk
+
+    per_batch, _ = aux_grad()
+    moe.balance_decay = 0.99
+    moe.usage.fill_(1.0 / c.n_expert)
+    window_even, top = aux_grad()
+    assert per_batch.abs().max() > 1e-3
+    assert window_even.abs().max() < 0.05 * per_batch.abs().max(), (window_even.abs().max(), per_batch.abs().max())
+    hot = int(top.reshape(-1).bincount(minlength=c.n_expert).argmax())
+    moe.usage.fill_(0.5 / (c.n_expert - 1)).index_fill_(0, torch.tensor([hot]), 0.5)
+    probs_before = moe.router(x.reshape(-1, c.n_embd)).softmax(-1)[:, hot].mean()
+    window_skewed, _ = aux_grad()
+    with torch.no_grad():
+        moe.router.weight -= 0.5 * window_skewed
+    probs_after = moe.router(x.reshape(-1, c.n_embd)).softmax(-1)[:, hot].mean()
+    assert probs_after < probs_before, (probs_before, probs_after)
+    print("moe: balance over a window leaves an evenly used router alone and pushes an overused expert down")
+
+
 def check_packing():
     from train import Batches
     cfg = Config(name="t", vocab_size=300, n_embd=64, n_layer=2, n_head=4, n_head_kv=2, n_ff=64)
@@ -229,6 +261,7 @@ if __name__ == "__main__":
     check_pretokenizer()
     check_moe_routing()
     check_sticky_routing()
+    check_balance_window()
     check_packing()
     check_opener_forms()
     check_faithful_copy()

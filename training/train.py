@@ -176,6 +176,9 @@ def main():
     ap.add_argument("--seq", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0)
     ap.add_argument("--aux", type=float, default=0.02, help="router load-balancing loss weight (MoE)")
+    ap.add_argument("--balance-window", type=int, default=0,
+                    help="balance the router's load over a running average of about this many batches, not each "
+                         "batch alone (0); lets a dialogue keep its experts while all are used (D58)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--ckpt-minutes", type=float, default=4)
     ap.add_argument("--resume", action="store_true")
@@ -231,6 +234,7 @@ def main():
         print(json.dumps({"init": args.init}), flush=True)
     if args.switch_cost is not None:
         model.route_sticky(args.switch_cost)
+    model.balance_over(args.balance_window)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
@@ -266,7 +270,7 @@ def main():
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
-                      "threads": args.threads, "facts": args.facts, "follow_ups": args.follow_ups, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss}), flush=True)
+                      "threads": args.threads, "facts": args.facts, "follow_ups": args.follow_ups, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss, "balance_window": args.balance_window}), flush=True)
 
     def progress():
         p = state["tokens"] / args.tokens
