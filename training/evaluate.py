@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -184,11 +185,24 @@ def perplexity(model, docs):
 
 
 @torch.no_grad()
+def holding(load, share=0.9):
+    """The fewest experts whose loads sum to `share` of the routed slots."""
+    total, n = 0.0, 0
+    for x in sorted((float(v) for v in load), reverse=True):
+        if total >= share * float(sum(load)):
+            break
+        total, n = total + x, n + 1
+    return n
+
+
 def routing(model, docs):
-    """Per-layer expert load (share of routed slots) and switch rates over consecutive tokens."""
+    """Per-layer expert load (share of routed slots), switch rates over consecutive tokens, and how many
+    experts hold 90% of the slots over all documents and within the median document (D58: an offloading
+    cache wants few experts per dialogue, a healthy router many over all of them)."""
     moes = [b.ffn for b in model.blocks if isinstance(b.ffn, MoE)]
     E = model.c.n_expert
     load = [torch.zeros(E) for _ in moes]
+    per_doc = [[] for _ in moes]
     set_switch = [0] * len(moes)
     top1_switch = [0] * len(moes)
     changed = [0] * len(moes)  # experts of a token's set that the previous token's set lacks
@@ -197,7 +211,9 @@ def routing(model, docs):
         model(torch.tensor([d]))
         for i, m in enumerate(moes):
             k = m.last_topk
-            load[i] += torch.bincount(k.reshape(-1), minlength=E).float()
+            counts = torch.bincount(k.reshape(-1), minlength=E).float()
+            load[i] += counts
+            per_doc[i].append(holding(counts.tolist()))
             s = k.sort(-1).values
             set_switch[i] += int((s[1:] != s[:-1]).any(-1).sum())
             top1_switch[i] += int((k[1:, 0] != k[:-1, 0]).sum())
@@ -206,7 +222,8 @@ def routing(model, docs):
         pairs += len(d) - 1
     return [{"layer": i, "load": [round(float(x), 3) for x in load[i] / load[i].sum()],
              "set_switch_rate": round(set_switch[i] / pairs, 3), "top1_switch_rate": round(top1_switch[i] / pairs, 3),
-             "changed_per_token": round(changed[i] / pairs, 3)}
+             "changed_per_token": round(changed[i] / pairs, 3), "holding90": holding(load[i].tolist()),
+             "holding90_per_doc": float(statistics.median(per_doc[i]))}
             for i in range(len(moes))]
 
 
@@ -346,15 +363,16 @@ def main():
         print("| layer | " + " | ".join(f"e{i}" for i in range(moe.c.n_expert)) + tail)
         print("|---" * (moe.c.n_expert + 4) + "|")
     else:  # too many experts for a column each: the spread of the load
-        print("| layer | least loaded | median | most loaded | experts under a quarter of the even share" + tail)
-        print("|---" * 8 + "|")
+        print("| layer | least loaded | median | most loaded | experts under a quarter of the even share"
+              " | experts holding 90%: all / median dialogue" + tail)
+        print("|---" * 9 + "|")
     for l in route:
         if moe.c.n_expert <= 16:
             row = " | ".join(f"{100 * x:.1f}" for x in l["load"])
         else:
             load = sorted(l["load"])
             row = (" | ".join(f"{100 * x:.1f}" for x in (load[0], load[len(load) // 2], load[-1]))
-                   + f" | {sum(x < 0.25 / len(load) for x in load)}")
+                   + f" | {sum(x < 0.25 / len(load) for x in load)} | {l['holding90']} / {l['holding90_per_doc']:g}")
         print(f"| {l['layer']} | {row} | {100 * l['set_switch_rate']:.1f}% | {100 * l['top1_switch_rate']:.1f}% | "
               f"{l['changed_per_token']:.2f} of {moe.c.n_expert_used} |")
     print(f"\n({time.time() - t0:.0f} s)")
