@@ -184,7 +184,6 @@ def perplexity(model, docs):
     return math.exp(nll / n)
 
 
-@torch.no_grad()
 def holding(load, share=0.9):
     """The fewest experts whose loads sum to `share` of the routed slots."""
     total, n = 0.0, 0
@@ -195,6 +194,7 @@ def holding(load, share=0.9):
     return n
 
 
+@torch.no_grad()
 def routing(model, docs):
     """Per-layer expert load (share of routed slots), switch rates over consecutive tokens, and how many
     experts hold 90% of the slots over all documents and within the median document (D58: an offloading

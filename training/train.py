@@ -203,6 +203,8 @@ def main():
                     help="print the checkpoint's validation loss (routed as --switch-cost says) and exit; with --resume")
     ap.add_argument("--probe-steps", type=int, default=0, help="measure throughput for N steps, save nothing")
     args = ap.parse_args()
+    if args.balance_window < 0:
+        ap.error("--balance-window must be 0 (each batch alone) or a number of batches")
 
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
