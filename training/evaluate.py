@@ -186,9 +186,9 @@ def perplexity(model, docs):
 
 def holding(load, share=0.9):
     """The fewest experts whose loads sum to `share` of the routed slots."""
-    total, n = 0.0, 0
+    need, total, n = share * float(sum(load)), 0.0, 0
     for x in sorted((float(v) for v in load), reverse=True):
-        if total >= share * float(sum(load)):
+        if total >= need:
             break
         total, n = total + x, n + 1
     return n
