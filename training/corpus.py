@@ -468,6 +468,10 @@ MORE_FOLLOW_Q = {
                    "What exactly does it mean?", "Tell me what it means.", "And the meaning?", "Meaning what?"],
 }
 MORE_FOLLOW_SHARE = 0.6  # of training follow-ups asked in one of MORE_FOLLOW_Q's phrasings
+# Rounds of training follow-ups per synset in the corpus (D59): the first two are the rows every recipe up to
+# D58 trained on; the others carry "round" and train only with train.py --follow-up-rounds, so that more
+# distinct two-turn dialogues can be weighed against repeating the same ones (--follow-ups).
+FOLLOW_ROUNDS = 8
 FILLER_OPENERS = ["I was reading something earlier and a few lines stuck with me.", "Sorry for the long message.",
                   "Here is some context first.", "Let me tell you what I was doing today."]
 FILLER_CLOSERS = ["Anyway, my question:", "So here is what I want to know.", "Okay, question:", "Anyway."]
@@ -607,7 +611,22 @@ def build_conversations(z, train, chosen, args):
     lemma_eval = [r for r in lemma_eval if not mentioned(r["lemma"])][:args.lemma_eval]
     extra_train = follow_train + sess + openers
     rng.shuffle(extra_train)
-    return extra_train, follow_eval, lemma_eval
+    return extra_train, follow_eval, lemma_eval, more_follow_ups(train, by_synset, train_ids, args.seed)
+
+
+def more_follow_ups(train, by_synset, train_ids, seed):
+    """Follow-up rounds 2 .. FOLLOW_ROUNDS - 1 on the same synsets as the first two, from generators of their
+    own (the rows before them and every held-out set stay byte-identical). They reuse the training rows'
+    answers and the training phrasings, so no lemma check above changes."""
+    rng, phrase_rng = random.Random(seed + 13), random.Random(seed + 17)
+    out = []
+    for k in range(2, FOLLOW_ROUNDS):
+        for r in follow_ups(rng, by_synset, train_ids, held_out=False, phrase_rng=phrase_rng):
+            r["round"] = k
+            r["ranks"] = sorted({r["rank"]} | set(_history_ranks(r, train)))
+            out.append(r)
+    rng.shuffle(out)
+    return out
 
 
 _PARSED = {}
@@ -645,10 +664,10 @@ def main():
     knowledge = knowledge[:args.knowledge_eval]
     for r in train + knowledge + unseen:
         r["ranks"] = [r["rank"]]
-    extra, follow_eval, lemma_eval = build_conversations(zipfile.ZipFile(JAR), train, chosen, args)
-    # Appended after everything else, from a generator of their own: the rows before them, and the seeded share
-    # of opener rows train.py --openers picks, are what they were without repairs.
-    train = train + extra + repairs(random.Random(args.seed + 5), train, args.repairs)
+    extra, follow_eval, lemma_eval, more_follow = build_conversations(zipfile.ZipFile(JAR), train, chosen, args)
+    # Appended after everything else, from generators of their own: the rows before them, and the seeded share
+    # of opener rows train.py --openers picks, are what they were without repairs and later follow-up rounds.
+    train = train + extra + repairs(random.Random(args.seed + 5), train, args.repairs) + more_follow
     d = os.path.join(OUT, "corpus")
     os.makedirs(d, exist_ok=True)
     for name, rows in (("train", train), ("eval_knowledge", knowledge), ("eval_unseen", unseen),

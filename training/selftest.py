@@ -8,6 +8,7 @@
 - packed training rows: each dialogue gets the logits it gets alone from position 0, and targets cover
   exactly its answer tokens;
 - opener rows spell the word asked about as their question does (D46);
+- later follow-up rounds stay on the training synsets and phrasings (D59);
 - the device's decoding rules decide the cases shared with the Java agent as specified (D47, D49, D51).
 """
 import os
@@ -256,6 +257,25 @@ def check_opener_forms():
     print("corpus: opener rows spell the lemma as their question does")
 
 
+def check_follow_up_rounds():
+    """The later follow-up rounds (D59) ask only about the synsets the first two rounds train, only in
+    training phrasings, each row tagged with its round."""
+    import corpus
+    train = [dict(synset=f"s{i}", rank=i, kind=kind, user=f"q {kind} {i}", assistant=f"a {kind} {i}")
+             for i in range(40) for kind in ("definition", "kind", "synonym")]
+    by_synset = {}
+    for r in train:
+        by_synset.setdefault(r["synset"], []).append(r)
+    train_ids = [f"s{i}" for i in range(10, 40)]
+    rows = corpus.more_follow_ups(train, by_synset, train_ids, seed=3)
+    assert len(rows) == (corpus.FOLLOW_ROUNDS - 2) * len(train_ids), len(rows)
+    held = {phr[-1] for phr in corpus.FOLLOW_Q.values()}
+    for r in rows:
+        assert 2 <= r["round"] < corpus.FOLLOW_ROUNDS and r["synset"] in train_ids and r["user"] not in held, r
+        assert r["ranks"] == sorted({r["rank"], int(r["history"][0][1].split()[-1])}), r
+    print("corpus: later follow-up rounds stay on the training synsets and phrasings")
+
+
 if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
@@ -264,6 +284,7 @@ if __name__ == "__main__":
     check_balance_window()
     check_packing()
     check_opener_forms()
+    check_follow_up_rounds()
     check_faithful_copy()
     check_gguf(check_bpe())
     print("selftest: all checks passed")

@@ -23,7 +23,7 @@ import torch  # noqa: E402
 
 from model import PRESETS, Config, Transformer  # noqa: E402
 from tokenizer import EOS, OUT, Tokenizer  # noqa: E402
-from corpus import chatml  # noqa: E402
+from corpus import FOLLOW_ROUNDS, chatml  # noqa: E402
 
 
 def load_dialogues(name):
@@ -195,6 +195,8 @@ def main():
                     help="times each single-question fact dialogue appears per epoch (rehearses taught facts while fine-tuning)")
     ap.add_argument("--follow-ups", type=int, default=1,
                     help="times each two-turn follow-up dialogue appears per epoch (D50)")
+    ap.add_argument("--follow-up-rounds", type=int, default=2,
+                    help="distinct follow-up dialogues per synset, 2 (every recipe before D59) to corpus.FOLLOW_ROUNDS")
     ap.add_argument("--switch-cost", type=float, default=None,
                     help="route as the runtime's sticky policy with this switching cost while training (MoE, D45)")
     ap.add_argument("--switch-loss", type=float, default=0.0,
@@ -205,6 +207,8 @@ def main():
     args = ap.parse_args()
     if args.balance_window < 0:
         ap.error("--balance-window must be 0 (each batch alone) or a number of batches")
+    if not 2 <= args.follow_up_rounds <= FOLLOW_ROUNDS:
+        ap.error(f"--follow-up-rounds must be between 2 (the first two rounds are one set of rows) and {FOLLOW_ROUNDS}")
 
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -251,7 +255,7 @@ def main():
 
     train_rows = load_dialogues("train")
     kept = most_familiar(train_rows, args.synsets)
-    train_rows = [r for r in train_rows if taught(r, kept)]
+    train_rows = [r for r in train_rows if taught(r, kept) and r.get("round", 0) < args.follow_up_rounds]
     if not cfg.n_expert:  # the device's model never speaks after a repair bridge: the cloud says it and what follows
         train_rows = [r for r in train_rows if not r.get("given")]
     if args.openers < 1.0:
@@ -272,7 +276,7 @@ def main():
     n_train_tokens = sum(len(d) for d, _ in train_docs)
     print(json.dumps({"model": cfg.to_dict(), "run": args.run or args.model, "train_dialogues": len(train_docs), "params": model.n_params(), "active_params": model.n_active_params(),
                       "device": device, "batch": batch, "seq": args.seq, "train_tokens_per_epoch": n_train_tokens,
-                      "threads": args.threads, "facts": args.facts, "follow_ups": args.follow_ups, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss, "balance_window": args.balance_window}), flush=True)
+                      "threads": args.threads, "facts": args.facts, "follow_ups": args.follow_ups, "follow_up_rounds": args.follow_up_rounds, "openers": args.openers, "switch_cost": args.switch_cost, "switch_loss": args.switch_loss, "balance_window": args.balance_window}), flush=True)
 
     def progress():
         p = state["tokens"] / args.tokens
