@@ -230,6 +230,8 @@ def main():
     with open(os.path.join(OUT, "corpus", "train.jsonl")) as f:
         for line in f:
             r = json.loads(line)
+            if r.get("round"):  # the optional later follow-up rounds (D59) repeat training texts: merges stay as before them
+                continue
             texts += ["user\n" + r["user"], "assistant\n" + r["assistant"], "\n"]
     merges = train(texts, args.vocab)
     tok = Tokenizer(merges)
