@@ -600,7 +600,7 @@ def build_conversations(z, train, chosen, args):
     sess = (sessions(rng, [r for r in singles if r["rank"] in micro_ranks], args.sessions // 2, args.session_chars)
             + sessions(rng, singles, args.sessions - args.sessions // 2, args.session_chars))
     for r in follow_train + follow_eval + sess:
-        r["ranks"] = sorted({r["rank"]} | {by_rank for by_rank in _history_ranks(r, train)})
+        r["ranks"] = _conversation_ranks(r, train)
     excluded = {w.lower() for sid, lemma in chosen for w in [lemma] + parse_cache(z)[sid]["words"]}
     openers, lemma_eval = opener_sets(z, excluded, args.opener_lemmas, args.lemma_eval * 2, args.seed)
     text = "\n".join(chatml(r["user"], r["assistant"], r.get("history", ())) for r in train + follow_train + sess + openers).lower()
@@ -623,7 +623,7 @@ def more_follow_ups(train, by_synset, train_ids, seed):
     for k in range(2, FOLLOW_ROUNDS):
         for r in follow_ups(rng, by_synset, train_ids, held_out=False, phrase_rng=phrase_rng):
             r["round"] = k
-            r["ranks"] = sorted({r["rank"]} | set(_history_ranks(r, train)))
+            r["ranks"] = _conversation_ranks(r, train)
             out.append(r)
     rng.shuffle(out)
     return out
@@ -638,12 +638,12 @@ def parse_cache(z):
     return _PARSED["s"]
 
 
-def _history_ranks(row, train):
-    """Ranks of the synsets whose answers appear in row's earlier turns (so train.py --synsets keeps a
-    conversation only when the model is taught every fact in it)."""
+def _conversation_ranks(row, train):
+    """Sorted ranks of row's own synset and of those whose answers appear in its earlier turns (so train.py
+    --synsets keeps a conversation only when the model is taught every fact in it)."""
     if "_answer_rank" not in _PARSED:
         _PARSED["_answer_rank"] = {r["assistant"]: r["rank"] for r in train}
-    return [_PARSED["_answer_rank"][a] for _, a in row.get("history", ())]
+    return sorted({row["rank"]} | {_PARSED["_answer_rank"][a] for _, a in row.get("history", ())})
 
 
 def main():
