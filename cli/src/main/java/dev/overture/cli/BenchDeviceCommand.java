@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "device",
+    header = "Device agent latency: first word, and seams per round trip.",
     mixinStandardHelpOptions = true,
     description = {
       "Device agent latency: end of speech to first word (p50/p99) on the bundled micro and the reference",

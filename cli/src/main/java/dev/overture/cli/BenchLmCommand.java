@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "lm",
+    header = "lm-runtime prefill and decode speed on reference shapes.",
     mixinStandardHelpOptions = true,
     description = {
       "Benchmark lm-runtime on random-weight models of the reference shapes:",

@@ -55,6 +55,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "offload",
+    header = "Expert offloading: hit rates, bytes, routing and decode speed.",
     mixinStandardHelpOptions = true,
     description = {
       "Expert offloading: a routing trace over held-out text replayed through every budget and policy",

@@ -102,6 +102,7 @@ import reactor.netty.resources.LoopResources;
  */
 @Command(
     name = "service",
+    header = "Load-test the cloud service with concurrent WebSocket sessions.",
     mixinStandardHelpOptions = true,
     description = {
       "Load-test the cloud service in-process on 127.0.0.1: N concurrent WebSocket sessions,",

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "chat",
+    header = "Chat through the device agent, word by word, the seam marked.",
     mixinStandardHelpOptions = true,
     description = {
       "Chat through the device agent: each line you type is a user turn (partial transcripts are simulated",

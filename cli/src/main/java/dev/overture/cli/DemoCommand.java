@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
+    header = "A scripted demo conversation on the bundled models (~1 min).",
     mixinStandardHelpOptions = true,
     description = {
       "A demo conversation on the bundled models: the cloud service runs in this process (bundled MoE) behind",

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 /** {@code overture generate}: continue a prompt with a GGUF model and report the speed. */
 @Command(
     name = "generate",
+    header = "Generate text from a GGUF model and print tokens/s.",
     mixinStandardHelpOptions = true,
-    description = "Generate text from a GGUF model (greedy by default) and print tokens/s.")
+    description = "Generate text from a GGUF model and print tokens/s.")
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
+    header = "Print a GGUF file's metadata, tensors, tokenizer and chat format.",
     mixinStandardHelpOptions = true,
     description = {
       "Print a GGUF model file's version, metadata, tensor table and totals,",

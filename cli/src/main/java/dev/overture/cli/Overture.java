@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OvertureVersion.class,
     description = "Overture: a device-cloud split conversational assistant.",
-    footer = {"", "  test       Build everything and run all tests (./mvnw -B verify on the JDK 21+ the launcher found)."},
+    footer = {"", "  test      Build everything and run every test (./mvnw -B verify on JDK 21+)."},
     subcommands = {CommandLine.HelpCommand.class})
 public final class Overture implements Runnable {
 

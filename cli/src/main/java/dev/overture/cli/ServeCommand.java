@@ -19,6 +19,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
     name = "serve",
+    header = "Start the cloud service (handoff, continue, OpenAI, actuator).",
     mixinStandardHelpOptions = true,
     description = {
       "Start the cloud handoff service: WebSocket /v1/handoff, POST /v1/continue, the OpenAI-compatible",

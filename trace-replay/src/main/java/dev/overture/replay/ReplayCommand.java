@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 /** {@code overture replay}: run traces, make the sample traces, import public formats. */
 @Command(
     name = "replay",
+    header = "Replay conversation traces and report how fast the assistant feels.",
     mixinStandardHelpOptions = true,
     description = {"Replay conversation traces through real device agents, the service and an emulated network,",
         "and report how fast the assistant feels (docs/latency-testing.md)."},
@@ -43,7 +44,8 @@ public final class ReplayCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true, description = {
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      header = "Replay a trace per mode and network: a table, JSON and HTML.", description = {
       "Replay a trace in each mode over each network profile; print a table, write summary.json and report.html.",
       "Example (the headline experiment):",
       "  overture replay run --trace trace-replay/traces/heldout-questions.jsonl --modes split,cloud-only,device-only \\",
@@ -141,7 +143,8 @@ public final class ReplayCommand implements Runnable {
     }
   }
 
-  @Command(name = "sample", mixinStandardHelpOptions = true, description = {
+  @Command(name = "sample", mixinStandardHelpOptions = true,
+      header = "Build the sample traces from the held-out evaluation questions.", description = {
       "Build the sample traces from the held-out evaluation questions (run training/setup.sh first)."})
   static final class Sample implements Callable<Integer> {
     @Option(names = "--corpus", description = "The held-out sets (default: ${DEFAULT-VALUE}).")
@@ -167,7 +170,8 @@ public final class ReplayCommand implements Runnable {
     }
   }
 
-  @Command(name = "import", mixinStandardHelpOptions = true, description = {
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      header = "Turn an Azure, Mooncake or ShareGPT trace into an Overture one.", description = {
       "Turn a public trace into an Overture trace: --azure (Azure LLM inference CSV) or --mooncake (JSONL) give arrival",
       "times, with questions taken from --questions; --sharegpt gives conversations."})
   static final class Import implements Callable<Integer> {
