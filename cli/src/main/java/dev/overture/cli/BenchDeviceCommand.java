@@ -45,9 +45,9 @@ import picocli.CommandLine.Option;
     header = "Device agent latency: first word, and seams per round trip.",
     mixinStandardHelpOptions = true,
     description = {
-      "Device agent latency: end of speech to first word (p50/p99) on the bundled micro and the reference",
-      "micro shape, portable and Vector API kernels, with and without the speculative opener; then seams",
-      "(dead air before the cloud's first word) at several round trips with the bundled MoE in-process."
+      "Device agent latency: end of speech to first word (p50/p99) on the bundled micro and the reference "
+          + "micro shape, portable and Vector API kernels, with and without the speculative opener; then seams "
+          + "(dead air before the cloud's first word) at several round trips with the bundled MoE in-process."
     })
 final class BenchDeviceCommand implements Callable<Integer> {
 

@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Benchmark lm-runtime on random-weight models of the reference shapes:",
-      "micro (hidden 512, 8 layers, 8 heads, 2 KV heads, FFN 1408, vocab 12288, tied) and",
-      "moe (the same with 8 experts top-2). Prints prefill and decode tokens/s and the time",
-      "to the first word and to the first 8 words of a greedy continuation."
+      "micro (hidden 512, 8 layers, 8 heads, 2 KV heads, FFN 1408, vocab 12288, tied) and "
+          + "moe (the same with 8 experts top-2). Prints prefill and decode tokens/s and the time "
+          + "to the first word and to the first 8 words of a greedy continuation."
     })
 final class BenchLmCommand implements Callable<Integer> {
 

@@ -58,8 +58,8 @@ import picocli.CommandLine.Option;
     header = "Expert offloading: hit rates, bytes, routing and decode speed.",
     mixinStandardHelpOptions = true,
     description = {
-      "Expert offloading: a routing trace over held-out text replayed through every budget and policy",
-      "(LRU, LFU, shallow-first LRU, Belady's optimum), a hit-rate plot, and real decode speed at some budgets."
+      "Expert offloading: a routing trace over held-out text replayed through every budget and policy "
+          + "(LRU, LFU, shallow-first LRU, Belady's optimum), a hit-rate plot, and real decode speed at some budgets."
     })
 final class BenchOffloadCommand implements Callable<Integer> {
 

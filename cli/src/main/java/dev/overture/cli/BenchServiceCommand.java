@@ -105,10 +105,10 @@ import reactor.netty.resources.LoopResources;
     header = "Load-test the cloud service with concurrent WebSocket sessions.",
     mixinStandardHelpOptions = true,
     description = {
-      "Load-test the cloud service in-process on 127.0.0.1: N concurrent WebSocket sessions,",
-      "K protocol turns each (session.start, context, opener words, commit, continuation, done).",
-      "Reports sessions held without error, events lost or misordered, and the service's own",
-      "overhead (commit to first delta minus engine time) at p50/p90/p99/max."
+      "Load-test the cloud service in-process on 127.0.0.1: N concurrent WebSocket sessions, "
+          + "K protocol turns each (session.start, context, opener words, commit, continuation, done).",
+      "Reports sessions held without error, events lost or misordered, and the service's own "
+          + "overhead (commit to first delta minus engine time) at p50/p90/p99/max."
     })
 final class BenchServiceCommand implements Callable<Integer> {
   static final int TARGET_SESSIONS = 200;

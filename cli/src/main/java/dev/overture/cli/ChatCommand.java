@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
     header = "Chat through the device agent, word by word, the seam marked.",
     mixinStandardHelpOptions = true,
     description = {
-      "Chat through the device agent: each line you type is a user turn (partial transcripts are simulated",
-      "word by word), each reply word is printed as it is released with its source and time since the end",
-      "of your input, and the seam between the device's opener and the cloud's continuation is marked.",
+      "Chat through the device agent: each line you type is a user turn (partial transcripts are simulated "
+          + "word by word), each reply word is printed as it is released with its source and time since the end "
+          + "of your input, and the seam between the device's opener and the cloud's continuation is marked.",
       "Without --cloud the cloud service runs in this process on the bundled MoE. End with Ctrl-D."
     })
 final class ChatCommand implements Callable<Integer> {

@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
     header = "A scripted demo conversation on the bundled models (~1 min).",
     mixinStandardHelpOptions = true,
     description = {
-      "A demo conversation on the bundled models: the cloud service runs in this process (bundled MoE) behind",
-      "an emulated network, the device agent on the bundled micro model. Scripted turns show the instant opener,",
-      "the cloud's verdict, the seam, a follow-up, a barge-in and a local fallback. About a minute on 2 cores."
+      "A demo conversation on the bundled models: the cloud service runs in this process (bundled MoE) behind "
+          + "an emulated network, the device agent on the bundled micro model. Scripted turns show the instant opener, "
+          + "the cloud's verdict, the seam, a follow-up, a barge-in and a local fallback. About a minute on 2 cores."
     })
 final class DemoCommand implements Callable<Integer> {
 

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
     header = "Print a GGUF file's metadata, tensors, tokenizer and chat format.",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a GGUF model file's version, metadata, tensor table and totals,",
-      "and the tokenizer and chat format Overture derives from it.",
+      "Print a GGUF model file's version, metadata, tensor table and totals, "
+          + "and the tokenizer and chat format Overture derives from it.",
       "Exits with 1 if the file is missing, unreadable or not a valid GGUF file."
     })
 final class InspectCommand implements Callable<Integer> {

@@ -22,10 +22,11 @@ import picocli.CommandLine.Unmatched;
     header = "Start the cloud service (handoff, continue, OpenAI, actuator).",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the cloud handoff service: WebSocket /v1/handoff, POST /v1/continue, the OpenAI-compatible",
-      "/v1/chat/completions and /v1/models, and /actuator/health and /actuator/prometheus.",
+      "Start the cloud handoff service: WebSocket /v1/handoff, POST /v1/continue, the OpenAI-compatible "
+          + "/v1/chat/completions and /v1/models, and /actuator/health and /actuator/prometheus.",
       "Arguments are Spring Boot properties, for example:",
-      "  overture serve --server.port=9000 --overture.embedded.model-path=models/overture-moe-q8_0.gguf",
+      "  overture serve --server.port=9000 \\",
+      "      --overture.embedded.model-path=models/overture-moe64-q8_0.gguf",
       "API keys come from --overture.security.api-keys=... or OVERTURE_SECURITY_API_KEYS.",
       "Every property is described in docs/operations.md."
     })

@@ -62,4 +62,34 @@ class OvertureTest {
     assertEquals(1, test.size(), usage);
     assertTrue(test.get(0).length() <= 80 && test.get(0).endsWith("."), test.get(0));
   }
+
+  @Test
+  void everyDescriptionLineIsAWholeParagraphOrAnExample() {
+    // picocli wraps each description element on its own; an element that stops mid-sentence leaves a
+    // ragged short line in the middle of the help text.
+    Map<String, CommandLine> all = new java.util.LinkedHashMap<>();
+    everyCommand("overture", Overture.commandLine(), all);
+    List<String> ragged = new ArrayList<>();
+    all.forEach((path, command) -> {
+      for (String element : command.getCommandSpec().usageMessage().description()) {
+        boolean example = element.startsWith(" ");
+        if (!example && !element.isEmpty() && !element.matches("(?s).*[.:)]")) {
+          ragged.add(path + ": " + element);
+        }
+        if (example && element.length() > 80) { // picocli would break the command line mid-word
+          ragged.add(path + ": " + element);
+        }
+      }
+    });
+    assertEquals(List.of(), ragged, "description elements that stop mid-sentence, or examples wider than 80 columns");
+  }
+
+  private static void everyCommand(String path, CommandLine command, Map<String, CommandLine> into) {
+    into.put(path, command);
+    command.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help")) {
+        everyCommand(path + " " + name, sub, into);
+      }
+    });
+  }
 }

@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
     name = "replay",
     header = "Replay conversation traces and report how fast the assistant feels.",
     mixinStandardHelpOptions = true,
-    description = {"Replay conversation traces through real device agents, the service and an emulated network,",
-        "and report how fast the assistant feels (docs/latency-testing.md)."},
+    description = {
+      "Replay conversation traces through real device agents, the service and an emulated network, "
+          + "and report how fast the assistant feels (docs/latency-testing.md)."},
     subcommands = {ReplayCommand.Run.class, ReplayCommand.Sample.class, ReplayCommand.Import.class})
 public final class ReplayCommand implements Runnable {
 
@@ -48,7 +49,8 @@ public final class ReplayCommand implements Runnable {
       header = "Replay a trace per mode and network: a table, JSON and HTML.", description = {
       "Replay a trace in each mode over each network profile; print a table, write summary.json and report.html.",
       "Example (the headline experiment):",
-      "  overture replay run --trace trace-replay/traces/heldout-questions.jsonl --modes split,cloud-only,device-only \\",
+      "  overture replay run --trace trace-replay/traces/heldout-questions.jsonl \\",
+      "      --modes split,cloud-only,device-only \\",
       "      --networks rtt50,rtt150,rtt300,rtt600 --load closed:3 --out target/replay"})
   static final class Run implements Callable<Integer> {
     @Option(names = "--trace", required = true, description = "The trace (JSONL, docs/latency-testing.md).")
@@ -172,8 +174,8 @@ public final class ReplayCommand implements Runnable {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       header = "Turn an Azure, Mooncake or ShareGPT trace into an Overture one.", description = {
-      "Turn a public trace into an Overture trace: --azure (Azure LLM inference CSV) or --mooncake (JSONL) give arrival",
-      "times, with questions taken from --questions; --sharegpt gives conversations."})
+      "Turn a public trace into an Overture trace: --azure (Azure LLM inference CSV) or --mooncake (JSONL) give arrival "
+          + "times, with questions taken from --questions; --sharegpt gives conversations."})
   static final class Import implements Callable<Integer> {
     @Option(names = "--azure", description = "Azure LLM inference trace CSV.")
     Path azure;
