@@ -135,11 +135,12 @@ class HostileHttpTest extends HostileService {
 
   /**
    * Sends {@code request} on a plain socket and reads until the server closes the connection;
-   * returns what it answered (empty if nothing). Fails if it is still open after five seconds.
+   * returns what it answered (empty if nothing). Fails if it is still open after 15 seconds (the
+   * service's timeouts here are 3 s; the margin is for a busy machine).
    */
   private String leftHalfOpen(String request) throws Exception {
     try (Socket socket = new Socket("localhost", port)) {
-      socket.setSoTimeout(5_000);
+      socket.setSoTimeout(15_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -40,9 +40,14 @@ import org.springframework.test.context.DynamicPropertySource;
       "overture.security.burst=1000",
       "overture.handoff.max-events-per-second=50",
       "overture.handoff.max-output-tokens=8",
-      "overture.handoff.ping-interval=250ms",
-      "overture.handoff.idle-timeout=1s",
+      // Short enough that a half-open client is closed within the test, long enough that a
+      // well-behaved client stalled by a busy machine is not.
+      "overture.handoff.ping-interval=1s",
+      "overture.handoff.idle-timeout=3s",
       "overture.security.auth-failure-burst=20",
+      // No refill to speak of: a throttled address stays throttled for the rest of a test, so a token
+      // refilled between two requests cannot turn an expected 429 into a 401.
+      "overture.security.auth-failures-per-second=0.01",
       "overture.security.request-read-timeout=3s",
       "server.netty.idle-timeout=3s",
     })

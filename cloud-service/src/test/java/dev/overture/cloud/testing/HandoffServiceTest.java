@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Import;
       "overture.security.api-keys=" + HandoffServiceTest.KEY + "," + HandoffServiceTest.RATE_KEY,
       "overture.admission.max-concurrent-turns=2",
       "overture.admission.queue-length=1",
-      "overture.handoff.rewind-ack-timeout=300ms",
+      "overture.handoff.rewind-ack-timeout=2s", // a test acks after reading the rewind; a busy CI machine needs the slack
       "overture.handoff.resume-window=1s",
       "overture.handoff.max-events-per-second=50",
       "overture.verify.repair-bridges[0]=\\" + HandoffServiceTest.BRIDGE,

@@ -331,7 +331,7 @@ class OpenAiContinuationEngineTest {
     assertThat(firstDelta.await(5, TimeUnit.SECONDS)).isTrue();
     subscription.dispose();
 
-    assertThat(closed.await(2, TimeUnit.SECONDS)).as("upstream connection closed").isTrue();
+    assertThat(closed.await(10, TimeUnit.SECONDS)).as("upstream connection closed").isTrue();
   }
 
   @Test
@@ -345,7 +345,7 @@ class OpenAiContinuationEngineTest {
     assertThat(firstDelta.await(5, TimeUnit.SECONDS)).isTrue();
     conversation.close();
 
-    assertThat(ended.await(2, TimeUnit.SECONDS)).isTrue();
+    assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(() -> collect(conversation, REQUEST)).isInstanceOf(IllegalStateException.class);
   }
 
@@ -359,7 +359,8 @@ class OpenAiContinuationEngineTest {
     upstream.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "application/json")
         .withBody("{\"object\":\"list\",\"data\":[{\"id\":\"served-model\",\"object\":\"model\"}]}")));
-    await().atMost(Duration.ofSeconds(5)).until(engine::ready);
+    // The probe backs off from 500 ms with jitter: its next try can come several seconds later.
+    await().atMost(Duration.ofSeconds(20)).until(engine::ready);
   }
 
   @Test
