@@ -39,6 +39,7 @@ public final class AdmissionControl {
 
   private void admit(MonoSink<Permit> sink) {
     Permit granted = null;
+    boolean queued = false;
     synchronized (this) {
       if (active < maxActive) {
         active++;
@@ -46,19 +47,18 @@ public final class AdmissionControl {
       } else if (waiting.size() < maxQueued) {
         waiting.addLast(sink);
         sink.onCancel(() -> leaveQueue(sink));
+        queued = true;
       }
     }
+    // Decided under the lock: a release may take the sink off the queue (and grant it a slot)
+    // before this line, and must not find it refused as well.
     if (granted != null) {
       grant(sink, granted);
-    } else if (!isQueued(sink)) {
+    } else if (!queued) {
       sink.error(
           new EngineOverloadedException(
               "all " + maxActive + " engine slots are busy and " + maxQueued + " turns already wait"));
     }
-  }
-
-  private synchronized boolean isQueued(MonoSink<Permit> sink) {
-    return waiting.contains(sink);
   }
 
   private synchronized void leaveQueue(MonoSink<Permit> sink) {

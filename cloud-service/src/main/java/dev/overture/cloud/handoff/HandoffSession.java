@@ -201,9 +201,18 @@ final class HandoffSession {
   }
 
   private void post(Runnable task) {
+    post(task, () -> {});
+  }
+
+  /**
+   * Runs {@code task} on the session's pipeline, or {@code ifEnded} there instead once the session
+   * has ended (to hand back what the task would have owned, such as an engine slot).
+   */
+  private void post(Runnable task, Runnable ifEnded) {
     pipeline.execute(
         () -> {
           if (ended) {
+            ifEnded.run();
             return;
           }
           try {
@@ -261,44 +270,59 @@ final class HandoffSession {
       return;
     }
     if (!allowed) {
-      if (event instanceof TurnStart start) {
-        startTurn(start); // keep step with the protocol, which recorded the new turn
-      }
+      // The protocol recorded the event (its sequence number, the new turn, the words, the
+      // commit's count, a truncation the device now waits to see answered): the session's own
+      // record must say the same, or a later turn would build its history from another reply.
+      record(event);
       rateLimited(now, event.eventId(), event instanceof TurnEvent turnEvent ? turnEvent.turnId() : null);
       return;
     }
-    dispatch(event);
+    record(event);
+    act(event);
   }
 
   private static String turnIdOf(Map<?, ?> members) {
     return members != null && members.get("turn_id") instanceof String turnId ? turnId : null;
   }
 
-  private void dispatch(ClientEvent event) {
+  /** Brings the session's record of the conversation in step with an event the protocol accepted. */
+  private void record(ClientEvent event) {
     switch (event) {
-      case SessionStart start -> start();
-      case SessionResume resume -> resumed();
-      case Ping ping -> deliver(new Pong(nextEventId(), 0, ping.eventId()));
       case TurnStart start -> startTurn(start);
       case ContextHistory items -> {
         history.clear();
         history.addAll(items.items());
       }
-      case InputPartial partial -> updateInput(partial.text(), false);
-      case InputFinal input -> updateInput(input.text(), true);
+      case InputPartial partial -> turn.userText = partial.text();
+      case InputFinal input -> {
+        turn.userText = input.text();
+        turn.finalText = input.text();
+      }
       case OpenerWord word -> turn.words.add(word.text());
+      case OpenerCommit commit -> turn.committed = commit.wordCount();
+      case PlaybackProgress progress -> turn.wordsHeard = progress.wordsHeard();
+      case TurnTruncate truncate -> truncate(turn, truncate.wordsHeard());
+      default -> {}
+    }
+  }
+
+  /** Starts the work an allowed event asks for, once {@link #record} has taken it in. */
+  private void act(ClientEvent event) {
+    switch (event) {
+      case SessionStart start -> start();
+      case SessionResume resume -> resumed();
+      case Ping ping -> deliver(new Pong(nextEventId(), 0, ping.eventId()));
+      case InputPartial partial -> conversation.updateContext(turn.context(history));
+      case InputFinal input -> conversation.updateContext(turn.context(history));
       case OpenerCommit commit -> {
-        turn.committed = commit.wordCount();
         if (!turn.finished()) { // words may still come after the cloud failed the turn
           commit(turn);
         }
       }
       case OpenerRewindAck ack -> rewindAcknowledged(turn, ack.keptWords());
-      case PlaybackProgress progress -> turn.wordsHeard = progress.wordsHeard();
       case TurnCancel cancel -> cancel(turn);
-      case TurnTruncate truncate -> truncate(turn, truncate.wordsHeard());
       case ErrorEvent error -> peerError(error);
-      default -> {} // an event of a newer protocol version: ignored
+      default -> {} // recorded only, or an event of a newer protocol version: ignored
     }
   }
 
@@ -342,14 +366,6 @@ final class HandoffSession {
       remember(turn);
     }
     turn = new Turn(start.turnId(), true, sessions.maxTokens(null));
-  }
-
-  private void updateInput(String text, boolean last) {
-    turn.userText = text;
-    if (last) {
-      turn.finalText = text;
-    }
-    conversation.updateContext(turn.context(history));
   }
 
   private void truncate(Turn truncated, int wordsHeard) {
@@ -406,7 +422,7 @@ final class HandoffSession {
             .admission()
             .acquire()
             .subscribe(
-                permit -> post(() -> admitted(committed, permit)),
+                permit -> post(() -> admitted(committed, permit), permit::release),
                 error -> post(() -> engineFailed(committed, error)));
   }
 

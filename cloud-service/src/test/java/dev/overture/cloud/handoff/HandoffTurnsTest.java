@@ -226,6 +226,80 @@ class HandoffTurnsTest {
     device.sync(client);
   }
 
+  @Test
+  void anOpenerWordRefusedForTheRateStillCountsAndTheNextTurnGoesOn() throws Exception {
+    PuppetEngine.Reply second = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    client.send(device.turnStart("t1"));
+    client.send(device.inputFinal("t1", "Tell me about the Moon landing."));
+    client.send(device.word("t1", 0, "In"));
+    emptyTheRateBucket(client, device);
+    client.send(device.word("t1", 1, " July")); // refused: the protocol still records it
+    Thread.sleep(1100); // the bucket refills
+    assertThat(eventsUntilInSync(client, device))
+        .anySatisfy(event -> assertThat(event).containsEntry("type", "continuation.done").containsEntry("status", "failed"));
+    client.send(device.commit("t1", List.of("In", " July")));
+
+    device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
+
+    assertThat(second.request(WAIT).context().history())
+        .containsExactly(
+            new HistoryItem(Role.USER, "Tell me about the Moon landing."),
+            new HistoryItem(Role.ASSISTANT, "In July"));
+  }
+
+  @Test
+  void aTruncateRefusedForTheRateIsStillAnsweredAndTheNextTurnGoesOn() throws Exception {
+    PuppetEngine.Reply first = puppet.expectReply();
+    PuppetEngine.Reply second = puppet.expectReply();
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me about the Moon landing.", List.of("In", " July"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    first.request(WAIT);
+    first.emit(" 1969, Apollo");
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
+    client.send(device.cancel("t1"));
+    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
+    emptyTheRateBucket(client, device);
+    client.send(device.truncate("t1", 3)); // refused: the protocol still records it
+    Thread.sleep(1100);
+    assertThat(eventsUntilInSync(client, device))
+        .anySatisfy(event -> assertThat(event).containsEntry("type", "turn.truncated").containsEntry("text", "In July 1969,"));
+
+    device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
+
+    assertThat(second.request(WAIT).context().history())
+        .containsExactly(
+            new HistoryItem(Role.USER, "Tell me about the Moon landing."),
+            new HistoryItem(Role.ASSISTANT, "In July 1969,"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("turn_id", "t2");
+  }
+
+  /** Sends more pings than this service allows in a second (50), so that the next event is refused. */
+  private static void emptyTheRateBucket(WsClient client, Device device) {
+    for (int i = 0; i < 80; i++) {
+      client.send(device.ping("burst-" + i));
+    }
+  }
+
+  /** Every event up to the pong of a fresh ping (which must not be refused itself). */
+  private static List<Map<String, Object>> eventsUntilInSync(WsClient client, Device device) {
+    String id = "in-sync";
+    client.send(device.ping(id));
+    List<Map<String, Object>> events = new ArrayList<>();
+    while (true) {
+      Map<String, Object> event = client.nextEvent();
+      if ("pong".equals(event.get("type")) && id.equals(event.get("in_reply_to"))) {
+        return events;
+      }
+      events.add(event);
+    }
+  }
+
   /** A session and its device. */
   private record Open(WsClient client, Device device) {}
 
