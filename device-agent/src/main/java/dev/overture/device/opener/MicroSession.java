@@ -148,12 +148,17 @@ public final class MicroSession implements AutoCloseable {
     }
     prefillFrom(prompt, session.reusePrefix(prompt));
     boolean[] first = {replySoFar.isEmpty()};
+    // The first piece after words already spoken may attach to the last of them ("Paris" + ".").
+    boolean[] attaches = {!replySoFar.isEmpty()};
     Generation generation = new Generation(copyRule(protectedTexts(history, userText), replySoFar), word -> {
-      String text = first[0] ? stripLeading(word) : normalizeSeparators(word);
+      String text = first[0] ? stripLeading(word)
+          : attaches[0] && !word.isEmpty() && !Character.isWhitespace(word.charAt(0)) ? word
+          : normalizeSeparators(word);
       if (text.isEmpty() || text.length() > MAX_WORD_CHARS) {
         return false;
       }
       first[0] = false;
+      attaches[0] = false;
       onWord.accept(text);
       return !endsSentence(text);
     });

@@ -123,6 +123,19 @@ final class MicroSessionTest {
     }
   }
 
+  @Test
+  void aLocalPieceThatTouchesTheLastWordAttachesToIt() {
+    MicroSession micro = session();
+    List<String> pieces = new ArrayList<>();
+    String reply = "Country refers to a politically organized body of people under a single government";
+
+    assertTrue(micro.completeLocally(List.of(), "What is a country?", reply, pieces::add, () -> false));
+
+    // The bundled micro ends this sentence at once; the full stop belongs to "government".
+    assertEquals(List.of("."), pieces);
+    assertEquals(Words.count(reply), Words.count(reply + String.join("", pieces)));
+  }
+
   /**
    * The bundled micro garbles this word with plain greedy decoding (training/evaluate.py --raw-micro
    * shows the same); the rule makes it say the word as asked.
