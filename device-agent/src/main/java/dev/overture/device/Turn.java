@@ -117,7 +117,7 @@ final class Turn {
     if (!paused) {
       speechEnd = now + (releasedWords() - heard) * wordNanos();
     }
-    if (committed && openerPlayedAt < 0 && heard >= opener.size()) {
+    if (committed && openerPlayedAt < 0 && heard >= keptOrCommitted()) { // after a rewind, the kept words
       openerPlayedAt = now;
     }
   }

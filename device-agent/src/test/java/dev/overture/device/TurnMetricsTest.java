@@ -63,6 +63,23 @@ final class TurnMetricsTest {
   }
 
   @Test
+  void afterARewindTheOpenerHasPlayedOnceTheKeptWordsWereHeard() throws Exception {
+    // Patient: the deadline stays far off while the test plays the one kept word and waits.
+    Conversation conversation = agents.connect(Agents.patient().speechRate(0.5), cloud, listener);
+    StubCloud.CloudTurn turn = askStepwise(conversation, cloud, QUESTION);
+    assertEquals(1, turn.rewind(1));
+    hear(conversation, turn, 1);
+    Thread.sleep(50); // a measurable gap between the kept word's end and the cloud's first word
+
+    turn.delta(CONTINUATION);
+    turn.done();
+    TurnMetrics metrics = listener.awaitResult(0).metrics();
+
+    assertTrue(metrics.openerPlayedNanos() >= 0 && metrics.openerPlayedNanos() < metrics.firstCloudWordNanos(), metrics.toString());
+    assertTrue(metrics.hadSeam(), metrics.toString());
+  }
+
+  @Test
   void cloudWordBeforeTheOpenerPlayedLeavesNoSeam() throws Exception {
     // A word every two seconds: the opener plays for several seconds, the stub answers at once.
     cloud.onTurn(turn -> turn.answer(CONTINUATION));
