@@ -59,6 +59,49 @@ final class WebSocketLinkTest {
   }
 
   @Test
+  void aSessionIsResumedAfterReconnectionsThatFailedBeforeTheirSocketOpened() throws Exception {
+    cloud.onTurn(turn -> {
+      turn.accept();
+      turn.delta(" is a");
+      cloud.refuseWebSockets(503); // a deploy, or no network: the upgrade fails
+      cloud.dropConnection();
+      cloud.awaitHandoffRequests(3); // the first connection, then two refused reconnections
+      cloud.refuseWebSockets(0);
+      turn.delta(" string instrument."); // sent once the session is resumed
+      turn.done();
+    });
+    Conversation conversation = agents.connect(Agents.patient(), cloud, listener);
+
+    TurnResult result = ask(conversation, QUESTION);
+
+    assertEquals("device cloud done(COMPLETED)", listener.trace());
+    assertEquals(cloud.turns().get(0).awaitCommit().text() + CONTINUATION, result.reply());
+    assertEquals(1, cloud.received(SessionResume.class).size());
+    assertEquals(1, cloud.sessionCount());
+    assertEquals(List.of(), listener.errors());
+    cloud.assertHistoriesAgree(conversation);
+  }
+
+  @Test
+  void aSessionWhoseResumeWindowPassedWhileReconnectingIsStartedAfresh() throws Exception {
+    ProtocolLimits d = ProtocolLimits.defaults();
+    cloud.announce(new ProtocolLimits(d.maxFrameBytes(), d.maxContextChars(), d.maxHistoryItems(), d.maxOpenerWords(),
+        d.maxWordChars(), d.maxEventsPerSecond(), d.pingIntervalMs(), d.idleTimeoutMs(), d.rewindAckTimeoutMs(),
+        200, d.replayBufferEvents()));
+    Conversation conversation = agents.connect(Agents.patient(), cloud, listener);
+    cloud.onTurn(ANSWER);
+    assertEquals(TurnStatus.COMPLETED, ask(conversation, QUESTION).status());
+    cloud.refuseWebSockets(503);
+    cloud.dropConnection();
+    cloud.awaitHandoffRequests(5); // refused reconnections 100, 200, 400 and 800 ms apart: past 200 ms
+
+    cloud.refuseWebSockets(0);
+    cloud.awaitSessions(2);
+
+    assertEquals(List.of(), cloud.received(SessionResume.class));
+  }
+
+  @Test
   void eventsLostOnTheWayToTheCloudAreResentAfterTheResume() throws Exception {
     cloud.dropAfter(event -> event instanceof InputFinal);
     cloud.onTurn(ANSWER);

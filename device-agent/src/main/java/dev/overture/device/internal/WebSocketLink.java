@@ -82,6 +82,7 @@ public final class WebSocketLink implements AutoCloseable {
   private boolean goAway;
   private ErrorEvent fatalError;
   private int failedAttempts;
+  private long disconnectedAt; // when the established session lost its connection (System.nanoTime)
   private ScheduledFuture<?> reconnect;
   private ScheduledFuture<?> pinger;
   private long lastSendNanos;
@@ -416,8 +417,16 @@ public final class WebSocketLink implements AutoCloseable {
     if (closed) {
       return;
     }
+    long now = System.nanoTime();
+    if (session != null && session.phase() == SessionPhase.ESTABLISHED) {
+      disconnectedAt = now; // the window runs from this drop, not from each failed attempt after it
+    }
+    // A reconnection that failed before its socket opened (no network, a refused upgrade) leaves
+    // the session DISCONNECTED: it stays resumable until the window the cloud announced has passed.
     boolean resumable = session != null && fatalError == null
-        && (session.phase() == SessionPhase.ESTABLISHED || session.phase() == SessionPhase.RESUMING);
+        && (session.phase() == SessionPhase.ESTABLISHED || session.phase() == SessionPhase.RESUMING
+            || (session.phase() == SessionPhase.DISCONNECTED
+                && now - disconnectedAt < session.limits().resumeWindowMs() * 1_000_000L));
     if (resumable) {
       session.connectionLost();
     } else {
