@@ -26,7 +26,14 @@ public final class OrderedExecutor implements Executor {
       }
       running = true;
     }
-    delegate.execute(this::drain);
+    try {
+      delegate.execute(this::drain);
+    } catch (RuntimeException e) { // rejected: the next call tries again with what is queued
+      synchronized (queue) {
+        running = false;
+      }
+      throw e;
+    }
   }
 
   private void drain() {
@@ -41,8 +48,9 @@ public final class OrderedExecutor implements Executor {
       }
       try {
         next.run();
-      } catch (RuntimeException e) {
-        // An app's listener threw: the agent's later events must still arrive.
+      } catch (Throwable e) {
+        // An app's listener threw (an AssertionError in a test as much as a RuntimeException): the
+        // thread's handler hears of it, and the agent's later events must still arrive.
         Thread t = Thread.currentThread();
         t.getUncaughtExceptionHandler().uncaughtException(t, e);
       }
