@@ -476,6 +476,10 @@ public final class Conversation implements AutoCloseable {
     if ("websocket".equals(current.transport) && current.firstCloudWordAt < 0 && current.verdict == Verdict.NONE
         && reason.kind() != AgentException.Kind.CONTEXT_TOO_LARGE) {
       // The socket failed before the cloud said anything: the one-shot binding carries the turn.
+      // Where the socket's session still holds the turn, it is cancelled there, or every later
+      // turn.start would be out of order behind it.
+      socket.cancel(current.id, CancelReason.CLIENT_ERROR);
+      socket.turnFinished();
       current.transport = "http";
       report(reason);
       if (current.committed) {

@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.overture.protocol.ErrorCode;
 import dev.overture.protocol.ErrorEvent;
+import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.InputFinal;
 import dev.overture.protocol.OpenerWord;
 import dev.overture.protocol.Ping;
 import dev.overture.protocol.ProtocolLimits;
+import dev.overture.protocol.Role;
 import dev.overture.protocol.SessionResume;
 import dev.overture.protocol.SessionStart;
+import dev.overture.protocol.TurnCancel;
 import dev.overture.protocol.codec.EventCodec;
 import dev.overture.protocol.jackson2.Jackson2Binding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,6 +103,36 @@ final class WebSocketLinkTest {
     cloud.awaitSessions(2);
 
     assertEquals(List.of(), cloud.received(SessionResume.class));
+  }
+
+  @Test
+  void aTurnTheProtocolRefusesToSendIsCancelledOnTheSocketAndTheNextTurnUsesItAgain() throws Exception {
+    ProtocolLimits d = ProtocolLimits.defaults();
+    cloud.announce(new ProtocolLimits(d.maxFrameBytes(), 120, d.maxHistoryItems(), d.maxOpenerWords(),
+        d.maxWordChars(), d.maxEventsPerSecond(), d.pingIntervalMs(), d.idleTimeoutMs(), d.rewindAckTimeoutMs(),
+        d.resumeWindowMs(), d.replayBufferEvents()));
+    AtomicInteger socketTurns = new AtomicInteger();
+    cloud.onTurn(turn -> {
+      if (turn.oneShot() || socketTurns.incrementAndGet() > 1) { // the refused first turn gets no commit
+        ANSWER.play(turn);
+      }
+    });
+    // The app's history goes out with the first turn (cut to half the limit: its last item, 45
+    // characters); with it, this 79-character question breaks the limit the question alone keeps.
+    List<HistoryItem> history = List.of(
+        new HistoryItem(Role.USER, "Hi, I have a few questions about music today."),
+        new HistoryItem(Role.ASSISTANT, "Sure, ask away: what would you like to know?"));
+    Conversation conversation = agents.build(Agents.patient().cloud(cloud.url(), null)).newConversation(listener, history);
+    String longQuestion = "Could you tell me, in a few words, what kind of musical instrument a violin is?";
+    assertEquals(79, longQuestion.length());
+
+    TurnResult first = Agents.await(conversation.finalTranscript(longQuestion));
+    TurnResult second = ask(conversation, QUESTION);
+
+    assertEquals("http", first.metrics().transport());
+    assertEquals(1, cloud.received(TurnCancel.class).size(), "the refused turn is cancelled on the socket");
+    assertEquals(TurnStatus.COMPLETED, second.status());
+    assertEquals("websocket", second.metrics().transport());
   }
 
   @Test
