@@ -528,6 +528,7 @@ final class StubCloud implements BeforeEachCallback, AfterEachCallback {
       return false;
     }
     connection = from;
+    blackhole = false; // a black hole swallows one connection's frames, not the next one's
     return true;
   }
 

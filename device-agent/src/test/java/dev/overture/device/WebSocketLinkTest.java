@@ -259,6 +259,20 @@ final class WebSocketLinkTest {
   }
 
   @Test
+  void aConnectionSilentAfterAPingIsGivenUpAndTheSessionResumed() throws Exception {
+    ProtocolLimits d = ProtocolLimits.defaults();
+    cloud.announce(new ProtocolLimits(d.maxFrameBytes(), d.maxContextChars(), d.maxHistoryItems(), d.maxOpenerWords(),
+        d.maxWordChars(), d.maxEventsPerSecond(), 300, 900, d.rewindAckTimeoutMs(), d.resumeWindowMs(), d.replayBufferEvents()));
+    agents.connect(cloud, listener);
+    cloud.awaitSessions(1);
+
+    cloud.blackhole(); // half-open: the device's pings arrive, no pong comes back
+
+    cloud.await(SessionResume.class);
+    assertEquals(1, cloud.sessionCount());
+  }
+
+  @Test
   void refusedUpgradeIsReported() throws Exception {
     cloud.refuseWebSockets(401);
     agents.build(Agents.patient().cloud(cloud.url(), "wrong-key")).newConversation(listener);

@@ -86,6 +86,7 @@ public final class WebSocketLink implements AutoCloseable {
   private ScheduledFuture<?> reconnect;
   private ScheduledFuture<?> pinger;
   private long lastSendNanos;
+  private long pingUnansweredSince; // when a ping went out with nothing received since (0: none)
   private long pings;
   private String turnId;
   private boolean turnRunning;
@@ -343,6 +344,7 @@ public final class WebSocketLink implements AutoCloseable {
       return;
     }
     open = true;
+    pingUnansweredSince = 0;
     if (session != null && session.phase() == SessionPhase.DISCONNECTED) {
       transmit(new SessionResume("c-resume-" + System.nanoTime(), 0, session.resumeHandle(), session.lastReceivedSeq()));
       return;
@@ -356,6 +358,7 @@ public final class WebSocketLink implements AutoCloseable {
     if (ws != socket || session == null) {
       return;
     }
+    pingUnansweredSince = 0;
     ServerEvent event;
     try {
       event = session.receive(text);
@@ -498,8 +501,19 @@ public final class WebSocketLink implements AutoCloseable {
         if (closed) {
           return;
         }
-        if (canSendNow() && System.nanoTime() - lastSendNanos >= limits().pingIntervalMs() * 1_000_000L) {
+        long now = System.nanoTime();
+        if (open && pingUnansweredSince != 0 && now - pingUnansweredSince >= limits().idleTimeoutMs() * 1_000_000L) {
+          // Protocol section 2: nothing received for idle_timeout_ms after a ping. The socket is
+          // half-open (a NAT timeout, a dead cell): give it up and resume on a new one.
+          WebSocket dead = socket;
+          dead.cancel();
+          dropped(dead, new AgentException(AgentException.Kind.CLOUD_UNREACHABLE, null,
+              "the cloud sent nothing for " + limits().idleTimeoutMs() + " ms after a ping", null));
+        } else if (canSendNow() && now - lastSendNanos >= limits().pingIntervalMs() * 1_000_000L) {
           transmit(new Ping("c-ping-" + (++pings), 0));
+          if (pingUnansweredSince == 0) {
+            pingUnansweredSince = now;
+          }
         }
         pinger = loop.schedule(this, pingCheckNanos());
       }
