@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -65,10 +66,12 @@ public final class Conversation implements AutoCloseable {
   private volatile boolean finalPending;
   private volatile List<HistoryItem> historySnapshot;
   private volatile boolean closed;
+  private final AtomicLong cancelRequests = new AtomicLong(); // cancel() calls, from any thread
 
   // Owned by the loop.
   private final List<HistoryItem> history;
-  private Turn turn;
+  // Written on the loop only; volatile because cancel() reads it on the app's thread.
+  private volatile Turn turn;
   private Turn lastTurn;
   private int turns;
   private OpenerDraft draft;
@@ -148,7 +151,8 @@ public final class Conversation implements AutoCloseable {
     finalPending = true;
     pendingPartial.set(null);
     CompletableFuture<TurnResult> result = new CompletableFuture<>();
-    loop.execute(() -> onFinal(text, endOfSpeech, result));
+    long cancelsBefore = cancelRequests.get();
+    loop.execute(() -> onFinal(text, endOfSpeech, cancelsBefore, result));
     return result;
   }
 
@@ -172,6 +176,9 @@ public final class Conversation implements AutoCloseable {
     if (closed) {
       return CompletableFuture.completedFuture(null); // close() cancelled the turn; the loop may be gone
     }
+    // Counted before reading the turn, and onFinal reads the count after publishing its turn: a
+    // cancel that races a final transcript given before it stops that turn one way or the other.
+    cancelRequests.incrementAndGet();
     Turn running = turn;
     if (running != null) {
       running.stop = true;
@@ -314,13 +321,16 @@ public final class Conversation implements AutoCloseable {
     }
   }
 
-  private void onFinal(String text, long endOfSpeech, CompletableFuture<TurnResult> result) {
+  private void onFinal(String text, long endOfSpeech, long cancelsBefore, CompletableFuture<TurnResult> result) {
     finalPending = false;
     if (closed) {
       result.cancel(false);
       return;
     }
     Turn current = turn != null && turn.userText == null ? turn : startTurn();
+    if (cancelRequests.get() != cancelsBefore) {
+      current.stop = true; // cancel() came after this transcript, before its turn was published
+    }
     current.result.whenComplete((r, e) -> {
       if (e == null) {
         result.complete(r);
@@ -652,7 +662,11 @@ public final class Conversation implements AutoCloseable {
       return; // held; resume() delivers it
     }
     current.emittedPieces = current.pieces.size();
-    callbacks.execute(() -> listener.onWord(word));
+    callbacks.execute(() -> {
+      if (!current.stop) { // a barge-in since: the word must not reach the speaker
+        listener.onWord(word);
+      }
+    });
   }
 
   private void finish(Turn current, TurnStatus status, AgentException error) {

@@ -375,6 +375,18 @@ final class ConversationTest {
   }
 
   @Test
+  void aCancelRightAfterTheFinalTranscriptSpeaksNoWordOfIt() throws Exception {
+    Conversation conversation = agents.connect(cloud, listener);
+
+    conversation.finalTranscript(QUESTION);
+    await(conversation.cancel()); // the app's barge-in, before the loop has even seen the transcript
+
+    TurnResult result = listener.awaitResult(0);
+    assertEquals(TurnStatus.CANCELLED, result.status());
+    assertEquals(List.of(), listener.words(0));
+  }
+
+  @Test
   void pauseStopsTheDeadline() throws Exception {
     Conversation conversation = agents.connect(Agents.hasty(), cloud, listener);
     say(conversation, QUESTION);
