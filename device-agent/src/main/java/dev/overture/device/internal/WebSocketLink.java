@@ -177,6 +177,7 @@ public final class WebSocketLink implements AutoCloseable {
     turnRunning = true;
     mirror.turnStarted(id);
     send(seq -> new TurnStart(eventId(seq), seq, id));
+    connect(); // a new question is worth an attempt now, backoff or not (no-op while connected)
     if (!mirror.history().equals(history)) {
       List<HistoryItem> items = fitHistory(history, limits());
       send(seq -> new ContextHistory(eventId(seq), seq, id, items));
@@ -256,9 +257,9 @@ public final class WebSocketLink implements AutoCloseable {
     waiting.add(build);
     if (canSendNow()) {
       flush();
-    } else {
+    } else if (reconnect == null) {
       connect();
-    }
+    } // else: during a backoff the scheduled attempt carries it (not one attempt per event)
   }
 
   /**
