@@ -83,7 +83,17 @@ final class EmbeddedConversation implements EngineConversation {
 
   @Override
   public Mono<OpenerScore> scoreOpener(ConversationContext context, List<String> openerWords) {
-    return Mono.create(sink -> submit(() -> score(context, openerWords, sink), () -> rejected(sink)));
+    return Mono.create(sink -> {
+      // A turn cancelled while its scoring waits behind other work has handed its engine slot
+      // back: the prefill must not run outside admission.
+      AtomicBoolean cancelled = new AtomicBoolean();
+      sink.onCancel(() -> cancelled.set(true));
+      submit(() -> {
+        if (!cancelled.get()) {
+          score(context, openerWords, sink);
+        }
+      }, () -> rejected(sink));
+    });
   }
 
   private void score(ConversationContext context, List<String> words, MonoSink<OpenerScore> sink) {

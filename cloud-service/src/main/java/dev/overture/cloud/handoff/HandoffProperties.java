@@ -26,7 +26,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     meanwhile)
  * @param replayBufferEvents server events kept per session for replay after a resume
  * @param outboundBufferFrames frames queued for a client that is not reading; one more fails the
- *     session with a fatal {@code timeout} error instead of growing memory
+ *     session with a fatal {@code timeout} error instead of growing memory. A resume queues the
+ *     replay and the events held meanwhile at once (up to {@code replayBufferEvents} each, plus
+ *     {@code session.resumed} and a turn's end), so it must be at least twice {@code
+ *     replayBufferEvents} plus 3
  * @param maxOutputTokens the reply length cap, and the default when a request names none
  */
 @ConfigurationProperties("overture.handoff")
@@ -42,7 +45,7 @@ public record HandoffProperties(
     @DefaultValue("1s") Duration rewindAckTimeout,
     @DefaultValue("60s") Duration resumeWindow,
     @DefaultValue("1024") int replayBufferEvents,
-    @DefaultValue("256") int outboundBufferFrames,
+    @DefaultValue("2080") int outboundBufferFrames,
     @DefaultValue("256") int maxOutputTokens) {
 
   public HandoffProperties {
@@ -54,6 +57,11 @@ public record HandoffProperties(
         || maxEventsPerSecond < 1 || replayBufferEvents < 1 || outboundBufferFrames < 1
         || maxOutputTokens < 1) {
       throw new IllegalArgumentException("overture.handoff: every limit must be positive");
+    }
+    if (outboundBufferFrames < 2L * replayBufferEvents + 3) {
+      throw new IllegalArgumentException("overture.handoff.outbound-buffer-frames (" + outboundBufferFrames
+          + ") must hold a resume's replay and the events held meanwhile: at least 2 x replay-buffer-events + 3 = "
+          + (2L * replayBufferEvents + 3));
     }
     for (Duration d : new Duration[] {pingInterval, idleTimeout, rewindAckTimeout, resumeWindow}) {
       if (d.isNegative() || d.isZero()) {

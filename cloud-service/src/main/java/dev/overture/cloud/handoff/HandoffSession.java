@@ -132,7 +132,9 @@ final class HandoffSession {
 
   /** A frame arrived on {@code from}; a new connection takes the session over from the old one. */
   void frame(Connection from, byte[] frame) {
-    post(() -> receive(from, frame));
+    // A connection that found this session just before it ended (a resume racing the window's end)
+    // is closed: the client reconnects and learns the session is gone, instead of waiting forever.
+    post(() -> receive(from, frame), () -> from.finish(null, null));
   }
 
   /** The transport refused a frame before reading it (too large, binary). */
@@ -142,7 +144,8 @@ final class HandoffSession {
           if (attach(from)) {
             reject(failure, null);
           }
-        });
+        },
+        () -> from.finish(null, null));
   }
 
   /** Nothing arrived on {@code from} for the idle timeout. */
@@ -161,7 +164,8 @@ final class HandoffSession {
           } else {
             from.finish(null, null);
           }
-        });
+        },
+        () -> from.finish(null, null));
   }
 
   /** The transport {@code from} closed (the client left, the network dropped, or we closed it). */

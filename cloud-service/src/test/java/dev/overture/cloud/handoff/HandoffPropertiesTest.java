@@ -11,7 +11,7 @@ class HandoffPropertiesTest {
 
   private static HandoffProperties properties(int maxFrameBytes, Duration idleTimeout) {
     return new HandoffProperties(maxFrameBytes, 16384, 64, 12, 64, 200, Duration.ofSeconds(15), idleTimeout,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256, 256);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 2080, 256);
   }
 
   @Test
@@ -22,6 +22,13 @@ class HandoffPropertiesTest {
   @Test
   void aFrameLimitBelowTheProtocolMinimumIsRefused() {
     assertThatThrownBy(() -> properties(1000, Duration.ofSeconds(45))).hasMessageContaining("max-frame-bytes");
+  }
+
+  @Test
+  void anOutboundBufferTooSmallForAResumesReplayIsRefused() {
+    assertThatThrownBy(() -> new HandoffProperties(65536, 16384, 64, 12, 64, 200, Duration.ofSeconds(15),
+        Duration.ofSeconds(45), Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256, 256))
+        .hasMessageContaining("outbound-buffer-frames (256)").hasMessageContaining("2051");
   }
 
   @Test

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 class ChatCompletionRequestTest {
   private static final HandoffProperties LIMITS = new HandoffProperties(65536, 100, 3, 12, 64, 200,
-      Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 256,
+      Duration.ofSeconds(15), Duration.ofSeconds(45), Duration.ofSeconds(1), Duration.ofSeconds(60), 1024, 2080,
       50);
 
   private static ChatCompletionRequest parse(String json) {
