@@ -183,12 +183,9 @@ class HandoffTurnsTest {
   void theNextTurnSeesOnlyTheWordsTheUserHeard() throws Exception {
     PuppetEngine.Reply first = puppet.expectReply();
     PuppetEngine.Reply second = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "Tell me about the Moon landing.", List.of("In", " July"));
-    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
-    first.request(WAIT);
+    Open open = moonLandingAccepted(first);
+    WsClient client = open.client();
+    Device device = open.device();
     first.emit(" 1969, Apollo").emit(" 11 landed.");
     client.nextEvent();
     client.nextEvent();
@@ -254,12 +251,9 @@ class HandoffTurnsTest {
   void aTruncateRefusedForTheRateIsStillAnsweredAndTheNextTurnGoesOn() throws Exception {
     PuppetEngine.Reply first = puppet.expectReply();
     PuppetEngine.Reply second = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    device.committedTurn(client, "t1", "Tell me about the Moon landing.", List.of("In", " July"));
-    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
-    first.request(WAIT);
+    Open open = moonLandingAccepted(first);
+    WsClient client = open.client();
+    Device device = open.device();
     first.emit(" 1969, Apollo");
     assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
     client.send(device.cancel("t1"));
@@ -302,6 +296,17 @@ class HandoffTurnsTest {
 
   /** A session and its device. */
   private record Open(WsClient client, Device device) {}
+
+  /** A session whose turn t1 ("In July" about the Moon landing) was accepted and reached {@code reply}. */
+  private Open moonLandingAccepted(PuppetEngine.Reply reply) throws InterruptedException {
+    WsClient client = connect();
+    Device device = new Device();
+    device.open(client);
+    device.committedTurn(client, "t1", "Tell me about the Moon landing.", List.of("In", " July"));
+    assertThat(client.nextEvent()).containsEntry("type", "opener.accept");
+    reply.request(WAIT);
+    return new Open(client, device);
+  }
 
   /** A session whose turn t1 committed the four-word {@link #OPENER}. */
   private Open committedOpener() {
