@@ -11,7 +11,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Distribution {
 
-  private final Histogram histogram = new Histogram(3_600_000_000L, 3);
+  private final Histogram histogram = new Histogram(3); // auto-resizing: no value is too large
   private long raw;
 
   /** Records a value; negative values (an event that came early) count as zero. */
@@ -22,8 +22,19 @@ public final class Distribution {
 
   /** Records a value from a closed loop whose samples were meant {@code expectedIntervalMillis} apart. */
   public synchronized void record(double millis, double expectedIntervalMillis) {
-    histogram.recordValueWithExpectedInterval(micros(millis), Math.max(1, micros(expectedIntervalMillis)));
+    long interval = micros(expectedIntervalMillis);
+    if (interval <= 0) { // no interval (back-to-back turns): nothing was kept from being measured
+      histogram.recordValue(micros(millis));
+    } else {
+      histogram.recordValueWithExpectedInterval(micros(millis), interval);
+    }
     raw++;
+  }
+
+  /** Records {@code times} values of {@code millis} each (a turn's stalls, by their mean length). */
+  public synchronized void recordRepeated(double millis, int times) {
+    histogram.recordValueWithCount(micros(millis), times);
+    raw += times;
   }
 
   private static long micros(double millis) {

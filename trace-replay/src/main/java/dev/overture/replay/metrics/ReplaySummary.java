@@ -55,7 +55,7 @@ public final class ReplaySummary {
       }
       stalls += s.stalls();
       if (s.stalls() > 0) {
-        stallLength.record(s.stallMs() / s.stalls());
+        stallLength.recordRepeated(s.stallMs() / s.stalls(), s.stalls()); // each stall counts, not each turn
       }
       repeatedWords += s.repeatedWords();
       droppedWords += s.droppedWords();

@@ -7,7 +7,9 @@ import dev.overture.replay.trace.TraceConversation;
 import dev.overture.replay.trace.TraceTurn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -24,11 +26,17 @@ final class ConversationDriver {
   private final double speechRate;
   private final String profile;
   private final int keepTimelines;
+  private final boolean closedLoop;
 
-  ConversationDriver(double speechRate, String profile, int keepTimelines) {
+  /**
+   * @param closedLoop whether users wait for a device (coordinated-omission correction applies to
+   *     their turns); an open loop already counts a late start in the first turn's latency
+   */
+  ConversationDriver(double speechRate, String profile, int keepTimelines, boolean closedLoop) {
     this.speechRate = speechRate;
     this.profile = profile;
     this.keepTimelines = keepTimelines;
+    this.closedLoop = closedLoop;
   }
 
   /**
@@ -58,19 +66,28 @@ final class ConversationDriver {
           timeline.newTurn(endOfSpeech - (t == 0 ? lateNanos : 0));
           var result = session.finalText(turn.user());
           boolean bargeIn = turn.bargeInAfterWords() != null;
-          if (bargeIn) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TURN_TIMEOUT_SECONDS);
-            while (speaker.wordsHeard() < turn.bargeInAfterWords() && System.nanoTime() < deadline
-                && !(result.isDone() && speaker.isSilent())) {
-              Thread.sleep(2);
+          double interval = closedLoop ? (turn.thinkSeconds() + turn.speechSeconds() + turn.endpointSeconds()) * 1000 : 0;
+          TurnResult done;
+          try {
+            if (bargeIn) {
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TURN_TIMEOUT_SECONDS);
+              while (speaker.wordsHeard() < turn.bargeInAfterWords() && System.nanoTime() < deadline
+                  && !(result.isDone() && speaker.isSilent())) {
+                Thread.sleep(2);
+              }
+              timeline.cancelled(System.nanoTime());
+              speaker.stop();
+              session.cancel().get(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
-            timeline.cancelled(System.nanoTime());
-            speaker.stop();
-            session.cancel().get(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            done = result.get(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          } catch (TimeoutException | ExecutionException e) {
+            // Recorded as failed; the conversation stops, since its history is no longer the trace's.
+            String why = e instanceof TimeoutException ? "no result within " + TURN_TIMEOUT_SECONDS + " s"
+                : "the turn failed: " + e.getCause();
+            samples.accept(TurnSample.failed(conversation.id(), t, assistant.mode(), profile, why, interval));
+            return;
           }
-          TurnResult done = result.get(TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
           speaker.awaitSilence(TimeUnit.SECONDS.toMillis(TURN_TIMEOUT_SECONDS));
-          double interval = (turn.thinkSeconds() + turn.speechSeconds() + turn.endpointSeconds()) * 1000;
           samples.accept(timeline.sample(conversation.id(), t, assistant.mode(), profile, done, turn.gold(), bargeIn, interval,
               sampleNumber < keepTimelines));
         }

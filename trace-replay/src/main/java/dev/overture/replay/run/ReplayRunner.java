@@ -129,7 +129,8 @@ public final class ReplayRunner {
       warmUp(assistant);
       pool.add(assistant);
     }
-    ConversationDriver driver = new ConversationDriver(plan.speechRate(), profile.name(), plan.timelines());
+    ConversationDriver driver =
+        new ConversationDriver(plan.speechRate(), profile.name(), plan.timelines(), plan.load() instanceof Load.Closed);
     ExecutorService users = Executors.newFixedThreadPool(devices, r -> {
       Thread t = new Thread(r, "replay-user");
       t.setDaemon(true);
@@ -155,6 +156,10 @@ public final class ReplayRunner {
         int number = i;
         running.add(users.submit(() -> {
           Assistant assistant = pool.take();
+          if (System.nanoTime() > deadline) { // a closed loop queues every conversation at once
+            pool.add(assistant);
+            return null;
+          }
           try {
             long late = intended > 0 ? Math.max(0, System.nanoTime() - intended) : 0;
             driver.play(assistant, conversation, late, number, samples);

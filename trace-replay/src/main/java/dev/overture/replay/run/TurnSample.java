@@ -45,4 +45,11 @@ public record TurnSample(
     int openerWords,
     double expectedIntervalMs,
     String reply,
-    List<TimelineEvent> timeline) {}
+    List<TimelineEvent> timeline) {
+
+  /** A turn that gave no result: status {@code failed}, {@code error} says why, nothing measured. */
+  static TurnSample failed(String conversation, int turn, String mode, String profile, String error, double expectedIntervalMs) {
+    return new TurnSample(conversation, turn, mode, profile, "failed", null, Double.NaN, null, 0, 0, 0, 0, null, null, null,
+        "none", null, error, null, 0, expectedIntervalMs, "", List.of());
+  }
+}

@@ -24,6 +24,7 @@ public final class TraceFile {
   public static final String FORMAT = "overture-trace/1";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // two objects on one line: refused, not half-read
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private TraceFile() {}
@@ -31,6 +32,7 @@ public final class TraceFile {
   public static List<TraceConversation> read(Path file) throws IOException {
     List<TraceConversation> conversations = new ArrayList<>();
     Set<String> ids = new HashSet<>();
+    double lastArrival = 0;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int number = 0;
       for (String line; (line = in.readLine()) != null; ) {
@@ -45,7 +47,14 @@ public final class TraceFile {
         } catch (JsonProcessingException e) {
           throw new TraceFormatException(where + ": not a trace conversation: " + e.getOriginalMessage());
         }
+        if (conversation == null) {
+          throw new TraceFormatException(where + ": not a trace conversation: null");
+        }
         check(conversation, where);
+        // The replay takes the first line as the time origin of the arrivals.
+        require(conversation.arrivalSeconds() >= lastArrival, where, "lines must be in arrival order (arrival_s "
+            + conversation.arrivalSeconds() + " after " + lastArrival + ")");
+        lastArrival = conversation.arrivalSeconds();
         if (!ids.add(conversation.id())) {
           throw new TraceFormatException(where + ": conversation id '" + conversation.id() + "' appears twice");
         }

@@ -34,4 +34,31 @@ class DistributionTest {
     assertTrue(corrected.percentiles().p99() > 500, "coordinated omission corrected: " + corrected.percentiles());
     assertEquals(100, corrected.count(), "count is what was measured");
   }
+
+  @Test
+  void aZeroIntervalRecordsTheValueAlone() {
+    Distribution d = new Distribution();
+    d.record(2_000, 0); // back-to-back turns: no interval to correct for
+
+    assertEquals(2_000, d.percentiles().p50(), 2);
+    assertEquals(1, d.count());
+  }
+
+  @Test
+  void aValueOverAnHourIsRecorded() {
+    Distribution d = new Distribution();
+    d.record(5_400_000); // 90 minutes of open-loop lateness
+
+    assertEquals(5_400_000, d.percentiles().max(), 5_400);
+  }
+
+  @Test
+  void repeatedValuesCountEach() {
+    Distribution d = new Distribution();
+    d.recordRepeated(110, 9); // one turn's nine stalls
+    d.record(1_000); // another turn's one
+
+    assertEquals(10, d.count());
+    assertEquals(199, d.percentiles().mean(), 1);
+  }
 }

@@ -63,6 +63,27 @@ class TraceFileTest {
   }
 
   @Test
+  void aNullLineIsATypedErrorWithItsLine() throws Exception {
+    TraceFormatException e = readBad("null");
+    assertTrue(e.getMessage().contains("bad.jsonl:1") && e.getMessage().contains("not a trace conversation"), e.getMessage());
+  }
+
+  @Test
+  void twoObjectsOnOneLineAreRejected() throws Exception {
+    String one = "{\"format\":\"overture-trace/1\",\"id\":\"c1\",\"arrival_s\":0,\"turns\":[{\"user\":\"hi\",\"think_s\":0,\"speech_s\":1,\"endpoint_s\":0}]}";
+    TraceFormatException e = readBad(one + one.replace("c1", "c2"));
+    assertTrue(e.getMessage().contains("not a trace conversation"), e.getMessage());
+  }
+
+  @Test
+  void linesOutOfArrivalOrderAreRejected() throws Exception {
+    Path file = dir.resolve("order.jsonl");
+    TraceFile.write(file, List.of(TraceConversation.of("c1", 10, null, List.of(turn("a b"))), TraceConversation.of("c2", 5, null, List.of(turn("c d")))));
+    TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFile.read(file));
+    assertTrue(e.getMessage().contains("order.jsonl:2") && e.getMessage().contains("arrival order"), e.getMessage());
+  }
+
+  @Test
   void duplicateIdsAreRejected() throws Exception {
     Path file = dir.resolve("dup.jsonl");
     TraceFile.write(file, List.of(TraceConversation.of("c1", 0, null, List.of(turn("a b"))), TraceConversation.of("c1", 1, null, List.of(turn("c d")))));
