@@ -32,6 +32,7 @@ public final class CacheAwareRouter implements ExpertRouter {
   private final Rule rule;
   private final double value;
   private int[] ranking = new int[0];
+  private boolean[] resident = new boolean[0];
 
   public CacheAwareRouter(Residency cache, Rule rule, double value) {
     if (rule == Rule.CUMULATIVE ? !(value > 0 && value <= 1) : !(value == 0 || value >= 1)) {
@@ -60,14 +61,22 @@ public final class CacheAwareRouter implements ExpertRouter {
         sum += probabilities[ranking[candidates++]];
       }
     }
+    // One look at residency per candidate: loader threads admit and evict meanwhile, and two
+    // looks could see an expert resident in the first pass and gone in the second (chosen twice).
+    if (resident.length < candidates) {
+      resident = new boolean[experts];
+    }
+    for (int i = 0; i < candidates; i++) {
+      resident[i] = cache.isResident(layer, ranking[i]);
+    }
     int n = 0;
     for (int i = 0; i < candidates && n < k; i++) {
-      if (cache.isResident(layer, ranking[i])) {
+      if (resident[i]) {
         chosen[n++] = ranking[i];
       }
     }
     for (int i = 0; i < candidates && n < k; i++) {
-      if (!cache.isResident(layer, ranking[i])) {
+      if (!resident[i]) {
         chosen[n++] = ranking[i];
       }
     }

@@ -42,6 +42,17 @@ class RoutersTest {
   }
 
   @Test
+  void cacheAwareChoosesEachExpertOnceWhileTheCacheChanges() {
+    // Expert 1, the router's first choice, is evicted by a loader thread right after the router
+    // first saw it resident.
+    int[] looks = new int[5];
+    CacheAwareRouter router = new CacheAwareRouter((l, e) -> e == 1 && looks[e]++ == 0, CacheAwareRouter.Rule.MAX_RANK, 3);
+    int[] chosen = route(router, 0, P, 2);
+    assertEquals(2, Arrays.stream(chosen).distinct().count(), Arrays.toString(chosen));
+    assertArrayEquals(new int[] {1, 2}, chosen);
+  }
+
+  @Test
   void cacheAwareWithRankKIsExactRouting() {
     CacheAwareRouter router = new CacheAwareRouter((l, e) -> e == 4, CacheAwareRouter.Rule.MAX_RANK, 2);
     assertArrayEquals(new int[] {1, 2}, route(router, 0, P, 2));
