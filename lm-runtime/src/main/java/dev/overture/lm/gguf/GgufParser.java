@@ -81,7 +81,8 @@ final class GgufParser {
     GgufMetadata metadata = new GgufMetadata(source, values, types);
     long alignment = alignment(metadata);
 
-    List<GgufTensorInfo> tensors = new ArrayList<>((int) tensorCount);
+    // The count is only bounded by the file's size, which may be tens of gigabytes: grow as read.
+    List<GgufTensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
     Set<String> names = new HashSet<>();
     for (long i = 0; i < tensorCount; i++) {
       long infoAt = position();
@@ -183,6 +184,9 @@ final class GgufParser {
       throw error(at, "array of " + count + " elements is larger than a Java array can hold");
     }
     int n = (int) count;
+    // The bytes must be in the header window before the array is allocated: a corrupt count in a
+    // large file would otherwise allocate gigabytes before the read fails.
+    need(count * elementType.minBytes());
     Object storage = GgufArray.storageFor(elementType, n);
     switch (elementType) {
       case UINT8: case INT8: need(n).get((byte[]) storage); break;
@@ -310,6 +314,7 @@ final class GgufParser {
     if (length > MAX_ELEMENTS) {
       throw error(at, "string of " + length + " bytes is larger than a Java array can hold");
     }
+    need(length); // in the window before the allocation, as for arrays
     byte[] bytes = new byte[(int) length];
     need(length).get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);

@@ -326,6 +326,25 @@ class GgufFileTest {
   }
 
   @Test
+  void aHugeArrayCountInALargeFileIsATypedErrorNotAnAllocation(@TempDir Path dir) throws Exception {
+    // A 20 GB sparse file (no disk used) whose one metadata array claims 2^31 - 17 INT64 values:
+    // its size allows the count, and the values would need a 17 GB array.
+    ByteBuffer header = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    header.put("GGUF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(3).putLong(0).putLong(1);
+    header.putLong(3).put("big".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(9).putInt(11);
+    header.putLong(Integer.MAX_VALUE - 16L).flip();
+    Path path = dir.resolve("huge.gguf");
+    try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(path,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      out.write(header);
+      out.write(ByteBuffer.wrap(new byte[] {0}), 20L << 30);
+    }
+
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(path).close());
+    assertTrue(e.getMessage().contains("2 GiB"), e.getMessage());
+  }
+
+  @Test
   void openReportsTheFileName(@TempDir Path dir) throws Exception {
     Path path = dir.resolve("notes.txt");
     Files.write(path, "just text, not a model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
