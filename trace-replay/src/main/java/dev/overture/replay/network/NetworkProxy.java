@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP relay that makes the network between device agents and the service behave like
@@ -91,20 +92,45 @@ public final class NetworkProxy implements AutoCloseable {
     return t;
   }
 
+  /** Sockets the proxy holds open now (both ends of each relayed connection). */
+  int openSockets() {
+    synchronized (sockets) {
+      return sockets.size();
+    }
+  }
+
   private void accept() {
     while (!closed) {
       try {
         Socket client = server.accept();
         Socket upstream = new Socket();
-        upstream.connect(target, 5_000);
+        try {
+          upstream.connect(target, 5_000);
+        } catch (IOException e) {
+          closeQuietly(client); // the agent sees the connection end at once, as a refused one would
+          closeQuietly(upstream);
+          throw e;
+        }
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
         synchronized (sockets) {
           sockets.add(client);
           sockets.add(upstream);
         }
-        relay(client, upstream);
-        relay(upstream, client);
+        // Each direction half-closes when its side ends; the second to end closes both sockets.
+        AtomicInteger directions = new AtomicInteger(2);
+        Runnable ended = () -> {
+          if (directions.decrementAndGet() == 0) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            synchronized (sockets) {
+              sockets.remove(client);
+              sockets.remove(upstream);
+            }
+          }
+        };
+        relay(client, upstream, ended);
+        relay(upstream, client, ended);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -154,7 +180,7 @@ public final class NetworkProxy implements AutoCloseable {
   }
 
   /** One direction: a reader stamps each chunk with the time it may leave, a writer sends it then. */
-  private void relay(Socket from, Socket to) throws IOException {
+  private void relay(Socket from, Socket to, Runnable ended) throws IOException {
     InputStream in = from.getInputStream();
     OutputStream out = to.getOutputStream();
     LinkedBlockingQueue<Chunk> inFlight = new LinkedBlockingQueue<>();
@@ -181,12 +207,13 @@ public final class NetworkProxy implements AutoCloseable {
       try {
         while (true) {
           Chunk chunk = inFlight.take();
-          long wait = Math.max(chunk.due, stalledUntil) - System.nanoTime();
-          if (wait > 0) {
+          // A stall that begins while the chunk waits holds it too: look again after each sleep.
+          for (long wait; (wait = Math.max(chunk.due, stalledUntil) - System.nanoTime()) > 0; ) {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
           if (chunk.bytes == null) {
             to.shutdownOutput();
+            ended.run();
             return;
           }
           out.write(chunk.bytes);
@@ -195,6 +222,7 @@ public final class NetworkProxy implements AutoCloseable {
       } catch (IOException | InterruptedException ignored) {
         closeQuietly(to);
         closeQuietly(from);
+        ended.run();
       }
     }, "network-proxy-write").start();
   }

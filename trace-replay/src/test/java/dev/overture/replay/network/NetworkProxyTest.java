@@ -85,6 +85,23 @@ class NetworkProxyTest {
   }
 
   @Test
+  void aConnectionClosedAtBothEndsIsReleased() throws Exception {
+    try (NetworkProxy proxy = new NetworkProxy(echo.getLocalPort(), NetworkProfile.roundTrip(0), 60_000, 1)) {
+      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+        client.getOutputStream().write(42);
+        assertEquals(42, client.getInputStream().read());
+        assertEquals(2, proxy.openSockets());
+      } // the client closes; the echo server closes its side in turn
+
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (proxy.openSockets() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, proxy.openSockets(), "both sockets of the finished connection are closed");
+    }
+  }
+
+  @Test
   void proxyClosesItselfAfterItsLifetime() throws Exception {
     NetworkProxy proxy = new NetworkProxy(echo.getLocalPort(), NetworkProfile.roundTrip(0), 200, 1);
     int port = proxy.port();
