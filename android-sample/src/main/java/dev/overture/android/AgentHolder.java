@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Owns the agent and its conversation, and keeps them matching the settings and the network: with a usable cloud
@@ -118,6 +119,9 @@ final class AgentHolder implements AutoCloseable {
         main.execute(() -> {
           building = false;
           listener.failed(e);
+          if (!closed && !Objects.equals(wanted, plan)) {
+            session.whenIdle(this::rebuild); // the settings changed while this build failed
+          }
         });
       }
     });
@@ -138,7 +142,12 @@ final class AgentHolder implements AutoCloseable {
   private void install(Plan plan, OvertureAgent next) {
     building = false;
     if (closed) {
-      background.execute(() -> closeQuietly(next));
+      // The app closed while the model loaded; its background thread may be shut down already.
+      try {
+        background.execute(() -> closeQuietly(next));
+      } catch (RejectedExecutionException e) {
+        closeQuietly(next);
+      }
       return;
     }
     agent = next;

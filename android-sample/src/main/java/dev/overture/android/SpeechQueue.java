@@ -74,8 +74,10 @@ final class SpeechQueue implements TtsEngine.Events {
   void hold() {
     held = true;
     if (playing != null) {
-      // A comma after a word already heard goes with that word.
-      List<ReplyWord> unstarted = playing.unstarted(i -> i >= heard);
+      // A comma after a word already heard goes with that word; words a rewind dropped from
+      // this utterance (its limit) stay dropped.
+      int limit = playing.limit;
+      List<ReplyWord> unstarted = playing.unstarted(i -> i >= heard && i < limit);
       interrupt();
       requeueFirst(unstarted);
     }

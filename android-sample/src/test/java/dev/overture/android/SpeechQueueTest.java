@@ -152,6 +152,17 @@ class SpeechQueueTest {
   }
 
   @Test
+  void aHoldAfterARewindDoesNotBringTheDroppedWordsBack() {
+    violinSounding();
+    queue.dropFrom(2); // "plays" is dropped while "violin" still sounds
+
+    queue.hold();
+    queue.release();
+
+    assertEquals(List.of("w1=A", "w2= violin plays"), tts.spoken);
+  }
+
+  @Test
   void holdSilencesTheEngine() {
     queue.add(device("A", 0));
 
