@@ -44,7 +44,14 @@ final class GgufExpertSource implements ExpertSource {
         }
       }
     }
-    this.expertBytes = decode(0, 0).heapBytes();
+    try {
+      this.expertBytes = decode(0, 0).heapBytes();
+    } catch (UncheckedIOException e) { // an expert type the runtime cannot decode: the typed error
+      if (e.getCause() instanceof GgufFormatException format) {
+        throw format;
+      }
+      throw e;
+    }
   }
 
   private GgufTensorInfo tensor(int layer, String kind) throws GgufFormatException {

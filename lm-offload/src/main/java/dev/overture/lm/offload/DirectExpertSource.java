@@ -30,11 +30,15 @@ public final class DirectExpertSource implements ExpertSource, AutoCloseable {
   /** @param layout the 8-bit layout the model's kernels use ({@code Kernels.q8Layout()}) */
   public static DirectExpertSource open(Path path, Q8Layout layout) throws IOException {
     GgufFile file = GgufFile.open(path);
+    DirectTensorReader reader = null;
     try {
       ModelConfig config = ModelConfig.fromGguf(file.metadata(), Tokenizer.fromGguf(file.metadata()).vocabSize());
-      DirectTensorReader reader = DirectTensorReader.open(path, file);
+      reader = DirectTensorReader.open(path, file);
       return new DirectExpertSource(file, reader, ExpertSource.fromGguf(file, config, layout, reader));
     } catch (IOException | RuntimeException e) {
+      if (reader != null) {
+        reader.close();
+      }
       file.close();
       throw e;
     }

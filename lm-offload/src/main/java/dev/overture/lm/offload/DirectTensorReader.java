@@ -62,9 +62,11 @@ public final class DirectTensorReader implements TensorReader, AutoCloseable {
     ByteBuffer buffer = buffer(span);
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, start + buffer.position());
-      if (n < 0) {
+      // End of file, or a read that stopped inside the file's short last block: a direct read may
+      // not go on from an unaligned position, and nothing follows anyway.
+      if (n < 0 || buffer.position() % alignment != 0) {
         if (buffer.position() >= (int) (end - start)) {
-          break; // the last block of the file is short
+          break;
         }
         throw new IOException("end of file at " + (start + buffer.position()) + " reading " + tensor.name());
       }

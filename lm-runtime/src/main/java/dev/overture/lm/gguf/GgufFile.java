@@ -134,7 +134,7 @@ public final class GgufFile implements Closeable {
   }
 
   static GgufFile read(String name, ByteBuffer bytes, long maxWindow) throws IOException {
-    ByteBuffer image = bytes.duplicate();
+    ByteBuffer image = bytes.slice(); // the file starts at the buffer's position, not at index 0
     Source source = new Source() {
       @Override
       public ByteBuffer map(long position, long length) {

@@ -345,6 +345,20 @@ class GgufFileTest {
   }
 
   @Test
+  void readsAnImageFromTheBuffersPosition(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("all.gguf");
+    everyFeature().write(path);
+    byte[] file = Files.readAllBytes(path);
+    ByteBuffer image = ByteBuffer.allocate(file.length + 7);
+    image.put(new byte[7]).put(file).flip().position(7); // the file after 7 bytes of something else
+
+    try (GgufFile read = GgufFile.read("all.gguf", image); GgufFile opened = GgufFile.open(path)) {
+      assertEquals(opened.metadata().keys(), read.metadata().keys());
+      assertEquals(opened.tensors().size(), read.tensors().size());
+    }
+  }
+
+  @Test
   void openReportsTheFileName(@TempDir Path dir) throws Exception {
     Path path = dir.resolve("notes.txt");
     Files.write(path, "just text, not a model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
