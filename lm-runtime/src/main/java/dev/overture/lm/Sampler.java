@@ -14,6 +14,8 @@ public final class Sampler {
   private final float[] work;
   private final int[] candidates;
   private final float[] probabilities;
+  private final int[] penalizedAt; // the call that last penalized each token (once per call)
+  private int calls;
 
   public Sampler(SamplingConfig config, int vocabSize) {
     this.config = config;
@@ -22,6 +24,7 @@ public final class Sampler {
     int k = config.topK() > 0 ? Math.min(config.topK(), vocabSize) : vocabSize;
     this.candidates = new int[k];
     this.probabilities = new float[k];
+    this.penalizedAt = new int[vocabSize];
   }
 
   public SamplingConfig config() {
@@ -38,8 +41,15 @@ public final class Sampler {
     int vocab = work.length;
     System.arraycopy(logits, 0, work, 0, vocab);
     if (config.repetitionPenalty() > 1f) {
+      // Once per distinct token in the window, as llama.cpp does: a token seen five times is not
+      // penalized five times over.
+      int call = ++calls;
       for (int i = Math.max(0, historyLength - config.repetitionWindow()); i < historyLength; i++) {
         int t = history[i];
+        if (penalizedAt[t] == call) {
+          continue;
+        }
+        penalizedAt[t] = call;
         work[t] = work[t] > 0 ? work[t] / config.repetitionPenalty() : work[t] * config.repetitionPenalty();
       }
     }

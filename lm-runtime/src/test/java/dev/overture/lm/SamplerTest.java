@@ -18,6 +18,17 @@ class SamplerTest {
   }
 
   @Test
+  void repetitionPenaltyCountsATokenOnceHoweverOftenItRepeats() {
+    // Two tokens, 4.0 and 3.0: a penalty of 1.5 once leaves token 0 ahead (2.67 against 2.0 for a
+    // repeated token 1 at 3.0 / 1.5); compounded over its three repeats token 0 would fall to 1.19.
+    float[] logits = {4f, 3f};
+    SamplingConfig c = new SamplingConfig(0f, 0, 1f, 0f, 1.5f, 8, 0);
+    Sampler sampler = new Sampler(c, logits.length);
+    assertEquals(0, sampler.sample(logits, new int[] {0, 0, 0, 1}, 4));
+    assertEquals(0, sampler.sample(logits, new int[] {0, 0, 0, 1}, 4), "the same on the next call");
+  }
+
+  @Test
   void repetitionPenaltyCanChangeTheGreedyChoice() {
     SamplingConfig c = new SamplingConfig(0f, 0, 1f, 0f, 1.5f, 8, 0);
     assertEquals(3, new Sampler(c, LOGITS.length).sample(LOGITS, new int[] {1}, 1));
