@@ -76,12 +76,16 @@ final class ForwardPass implements AutoCloseable {
     this.expertProvider = expertProvider;
     this.contextLength = contextLength;
     this.batch = batch;
-    this.pool = new WorkerPool(threads, "overture-lm");
     int dim = c.embeddingLength();
     int ff = c.isMoe() ? c.expertFeedForwardLength() : c.feedForwardLength();
     int sharedFf = c.sharedExpertFeedForwardLength();
-    keyCache = new float[c.blockCount()][contextLength * c.kvDim()];
-    valueCache = new float[c.blockCount()][contextLength * c.kvDim()];
+    long perLayer = (long) contextLength * c.kvDim();
+    if (perLayer > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a context of " + contextLength + " tokens needs " + perLayer
+          + " KV values per layer, more than one Java array holds: use a shorter context");
+    }
+    keyCache = new float[c.blockCount()][(int) perLayer];
+    valueCache = new float[c.blockCount()][(int) perLayer];
     x = new float[batch * dim];
     xn = new Activation(batch, dim);
     q = new float[batch * c.queryDim()];
@@ -122,6 +126,8 @@ final class ForwardPass implements AutoCloseable {
     usedExperts = new int[experts];
     observedExperts = new int[Math.max(1, c.expertUsedCount())];
     observedWeights = new float[observedExperts.length];
+    // Last: its threads start at once, and would leak if an allocation above failed.
+    this.pool = new WorkerPool(threads, "overture-lm");
   }
 
   void setExpertRouter(ExpertRouter router) {

@@ -98,6 +98,9 @@ public final class InferenceSession implements AutoCloseable {
     if (continuation.length == 0) {
       return new float[0];
     }
+    if (continuation[0] < 0 || continuation[0] >= config.vocabSize()) { // run() checks the others
+      throw new IllegalArgumentException("token id " + continuation[0] + " outside the vocabulary [0, " + config.vocabSize() + ")");
+    }
     float[] scores = new float[continuation.length];
     scores[0] = logProbability(logits(), 0, config.vocabSize(), continuation[0]);
     run(continuation, true, scores);

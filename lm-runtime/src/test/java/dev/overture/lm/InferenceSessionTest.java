@@ -180,6 +180,18 @@ class InferenceSessionTest {
   }
 
   @Test
+  void scoreContinuationRefusesAFirstTokenOutsideTheVocabulary() throws IOException {
+    Path p = write(DENSE, GgmlType.F32);
+    try (LanguageModel model = load(p);
+        InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(64))) {
+      s.prefill(new int[] {PROMPT[0]});
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.scoreContinuation(new int[] {-1, PROMPT[1]}));
+      assertTrue(e.getMessage().contains("outside the vocabulary"), e.getMessage());
+      assertEquals(1, s.position(), "nothing was run");
+    }
+  }
+
+  @Test
   void scoreContinuationGivesLogSoftmaxOfEachToken() throws IOException {
     Path p = write(DENSE, GgmlType.F32);
     double[][] ref = new ReferenceTransformer(p).logits(PROMPT);
