@@ -458,6 +458,11 @@ final class ForwardPass implements AutoCloseable {
         if (e < 0 || e >= routerProbs.length) {
           throw new IllegalStateException("the expert router chose expert " + e + " of " + routerProbs.length);
         }
+        for (int i = 0; i < j; i++) { // the contract says distinct: a repeat would run one expert twice
+          if (picked[i] == e) {
+            throw new IllegalStateException("the expert router chose expert " + e + " twice");
+          }
+        }
         chosen[outOff + j] = e;
         chosenWeight[outOff + j] = routerProbs[e];
         chosenSum += routerProbs[e];

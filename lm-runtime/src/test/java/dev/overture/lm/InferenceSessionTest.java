@@ -180,6 +180,20 @@ class InferenceSessionTest {
   }
 
   @Test
+  void aRouterThatChoosesAnExpertTwiceIsRefused() throws IOException {
+    try (LanguageModel model = load(write(MOE, GgmlType.F32));
+        InferenceSession s = model.newSession(SessionOptions.defaults().withContextLength(64))) {
+      s.setExpertRouter((layer, probabilities, k, chosen) -> {
+        chosen[0] = 1;
+        chosen[1] = 1;
+        return 2;
+      });
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.prefill(new int[] {PROMPT[0]}));
+      assertTrue(e.getMessage().contains("expert 1 twice"), e.getMessage());
+    }
+  }
+
+  @Test
   void scoreContinuationRefusesAFirstTokenOutsideTheVocabulary() throws IOException {
     Path p = write(DENSE, GgmlType.F32);
     try (LanguageModel model = load(p);
