@@ -27,14 +27,25 @@ public record ErrorEvent(
   /** The longest message, in code points. */
   public static final int MAX_MESSAGE_CHARS = 1024;
 
-  /** The error event that reports {@code failure} to the peer. */
+  /**
+   * The most UTF-8 bytes {@link #of} puts in a message: even with every byte escaped in JSON
+   * ({@code \"}) the event stays within the smallest frame limit a peer may announce (4,096).
+   */
+  static final int MAX_MESSAGE_BYTES = 1800;
+
+  /**
+   * The error event that reports {@code failure} to the peer. Its message may quote what the peer
+   * sent (an unknown type, say), so it is made sendable whatever that was: lone surrogates and
+   * control characters become U+FFFD, and it is cut to {@link #MAX_MESSAGE_CHARS} code points and
+   * {@link #MAX_MESSAGE_BYTES} bytes.
+   */
   public static ErrorEvent of(String eventId, ProtocolException failure) {
     String message = failure.getMessage() == null ? failure.code().wireName() : failure.getMessage();
     return new ErrorEvent(
         eventId,
         0,
         failure.code(),
-        Utf8.truncate(message, MAX_MESSAGE_CHARS),
+        Utf8.truncateBytes(Utf8.truncate(Utf8.printable(message), MAX_MESSAGE_CHARS), MAX_MESSAGE_BYTES),
         failure.fatal(),
         failure.inReplyTo());
   }

@@ -1,6 +1,7 @@
 package dev.overture.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +21,25 @@ class ErrorEventTest {
     String message = "m".repeat(ErrorEvent.MAX_MESSAGE_CHARS + 10);
     ProtocolException failure = new ProtocolException(ErrorCode.INTERNAL, message, false, null, -1);
     assertEquals(ErrorEvent.MAX_MESSAGE_CHARS, ErrorEvent.of("s-e1", failure).message().length());
+  }
+
+  @Test
+  void ofMakesAMessageQuotingThePeerSendable() {
+    // A peer's text in a message: a lone surrogate and a control character, which no encoder may
+    // send, and enough escaped bytes to pass the smallest frame limit.
+    String message = "unknown type x\ud800\u0001 " + "\"".repeat(3000);
+    ProtocolException failure = new ProtocolException(ErrorCode.INVALID_EVENT, message, true, null, -1);
+
+    String sent = ErrorEvent.of("s-e1", failure).message();
+
+    assertTrue(sent.startsWith("unknown type x\ufffd\ufffd "), sent.substring(0, 20));
+    assertTrue(dev.overture.protocol.internal.Utf8.isWellFormed(sent));
+    assertTrue(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= ErrorEvent.MAX_MESSAGE_BYTES);
+  }
+
+  @Test
+  void ofKeepsCharactersOutsideTheBasicPlane() {
+    ProtocolException failure = new ProtocolException(ErrorCode.INVALID_EVENT, "emoji \ud83c\udfbb ok", true, null, -1);
+    assertEquals("emoji \ud83c\udfbb ok", ErrorEvent.of("s-e1", failure).message());
   }
 }

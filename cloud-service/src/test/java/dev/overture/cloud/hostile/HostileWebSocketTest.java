@@ -185,6 +185,14 @@ class HostileWebSocketTest extends HostileService {
     aFreshSessionWorks();
   }
 
+  @Test
+  void anUnknownTypeThatCannotBeQuotedStillGetsItsFatalError() throws Exception {
+    // An escaped lone surrogate in an unknown type, and no seq: fatal invalid_event. The error
+    // must still be sendable although the peer's type cannot be.
+    endedBy((client, device) -> client.send("{\"type\":\"x\\ud800\",\"event_id\":\"c-9\"}"), "invalid_event", 1008);
+    aFreshSessionWorks();
+  }
+
   // ---- First frames: a connection without a session is closed, never left open. ----
 
   static Stream<String> badFirstFrames() {

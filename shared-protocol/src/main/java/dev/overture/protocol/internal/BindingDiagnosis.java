@@ -52,7 +52,8 @@ public final class BindingDiagnosis {
         return "event.type: must be a string";
       }
       Class<?> record = EventTypes.recordOf((String) type);
-      return record(members, record == null ? UnknownEvent.class : record, (String) type);
+      String path = record != null || EventValidator.isId((String) type) ? (String) type : "event"; // the peer's text
+      return record(members, record == null ? UnknownEvent.class : record, path);
     }
     return record(members, target, subject);
   }

@@ -70,7 +70,8 @@ public final class EventValidator {
   /** Throws the first rule {@code event} breaks under {@code limits}. */
   public static void validate(Event event, ProtocolLimits limits) throws ProtocolException {
     String type = EventTypes.typeOf(event);
-    String subject = type == null ? "event" : type;
+    // An unknown type is the peer's text: quoted in a message only when it is a plain name.
+    String subject = type == null || !isId(type) ? "event" : type;
     envelope(event, subject);
     new EventValidator(subject, event.eventId(), event.seq(), limits).fields(event);
   }

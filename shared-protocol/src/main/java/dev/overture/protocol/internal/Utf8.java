@@ -73,6 +73,46 @@ public final class Utf8 {
     return count;
   }
 
+  /** {@code text} with each lone surrogate and control character replaced by U+FFFD. */
+  public static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      boolean bad = !pair && (Character.isSurrogate(c) || Character.isISOControl(c));
+      if (bad && out == null) {
+        out = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+        if (pair) {
+          out.append(text.charAt(i + 1));
+        }
+      }
+      if (pair) {
+        i++;
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  /** Well-formed {@code text} cut to at most {@code maxBytes} bytes of UTF-8, at a code point boundary. */
+  public static String truncateBytes(String text, int maxBytes) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int size = c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : 3;
+      if (bytes + size > maxBytes) {
+        return text.substring(0, i);
+      }
+      bytes += size;
+      if (size == 4) {
+        i++; // the low half of the pair
+      }
+    }
+    return text;
+  }
+
   /** {@code text} cut to at most {@code maxCodePoints} code points, never inside a surrogate pair. */
   public static String truncate(String text, int maxCodePoints) {
     int count = 0;
