@@ -144,8 +144,8 @@ public final class EventCodec {
       throw unbindable(frame, explain(frame, direction, "event"));
     }
     if (event instanceof UnknownEvent) {
+      requireStringType(frame, event); // binding comes before the member rules (protocol section 1)
       EventValidator.validate(event, limits);
-      requireStringType(frame, event);
       String type = ((UnknownEvent) event).type();
       if (EventTypes.isClientType(type) || EventTypes.isServerType(type)) {
         throw ProtocolException.about(
@@ -166,7 +166,8 @@ public final class EventCodec {
       binding.read(frame, Envelope.class);
     } catch (JsonBindingException | RuntimeException e) {
       throw new ProtocolException(
-          ErrorCode.INVALID_EVENT, "event.type: must be a string", true, event.eventId(), -1);
+          ErrorCode.INVALID_EVENT, "event.type: must be a string", true,
+          EventValidator.isId(event.eventId()) ? event.eventId() : null, -1);
     }
   }
 
