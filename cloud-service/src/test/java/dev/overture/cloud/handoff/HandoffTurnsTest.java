@@ -27,6 +27,8 @@ class HandoffTurnsTest {
 
   private static final List<String> OPENER = List.of("The", " capital", " is", " Sydney.");
   private static final Duration WAIT = Duration.ofSeconds(5);
+  /** Tries at refusing one chosen event for the rate; see {@link #eventsIfRefused}. */
+  private static final int REFUSAL_ATTEMPTS = 5;
 
   @LocalServerPort int port;
   @Autowired PuppetEngine puppet;
@@ -207,11 +209,11 @@ class HandoffTurnsTest {
     WsClient client = connect();
     Device device = new Device();
     device.open(client);
-    for (int i = 0; i < 80; i++) { // 50 per second allowed here
+    for (int i = 0; i < 90; i++) { // 50 per second allowed here; under 100, so not flooding
       client.send(device.ping("burst-" + i));
     }
     int limited = 0;
-    for (int i = 0; i < 80; i++) {
+    for (int i = 0; i < 90; i++) {
       Map<String, Object> event = client.nextEvent();
       if ("error".equals(event.get("type"))) {
         assertThat(event).containsEntry("code", "rate_limited").containsEntry("fatal", false);
@@ -225,19 +227,28 @@ class HandoffTurnsTest {
 
   @Test
   void anOpenerWordRefusedForTheRateStillCountsAndTheNextTurnGoesOn() throws Exception {
-    PuppetEngine.Reply second = puppet.expectReply();
-    WsClient client = connect();
-    Device device = new Device();
-    device.open(client);
-    client.send(device.turnStart("t1"));
-    client.send(device.inputFinal("t1", "Tell me about the Moon landing."));
-    client.send(device.word("t1", 0, "In"));
-    emptyTheRateBucket(client, device);
-    client.send(device.word("t1", 1, " July")); // refused: the protocol still records it
-    Thread.sleep(1100); // the bucket refills
-    assertThat(eventsUntilInSync(client, device))
+    WsClient client = null;
+    Device device = null;
+    List<Map<String, Object>> events = null;
+    for (int attempt = 0; attempt < REFUSAL_ATTEMPTS && events == null; attempt++) {
+      if (client != null) {
+        client.close();
+      }
+      client = connect();
+      device = new Device();
+      device.open(client);
+      client.send(device.turnStart("t1"));
+      client.send(device.inputFinal("t1", "Tell me about the Moon landing."));
+      client.send(device.word("t1", 0, "In"));
+      emptyTheRateBucket(client, device);
+      client.send(device.word("t1", 1, " July")); // refused: the protocol still records it
+      events = eventsIfRefused(client, device, device.lastId());
+    }
+    assertThat(events).as("the word was refused for the rate in one of %d tries", REFUSAL_ATTEMPTS).isNotNull();
+    assertThat(events)
         .anySatisfy(event -> assertThat(event).containsEntry("type", "continuation.done").containsEntry("status", "failed"));
     client.send(device.commit("t1", List.of("In", " July")));
+    PuppetEngine.Reply second = puppet.expectReply();
 
     device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
 
@@ -249,20 +260,30 @@ class HandoffTurnsTest {
 
   @Test
   void aTruncateRefusedForTheRateIsStillAnsweredAndTheNextTurnGoesOn() throws Exception {
-    PuppetEngine.Reply first = puppet.expectReply();
-    PuppetEngine.Reply second = puppet.expectReply();
-    Open open = moonLandingAccepted(first);
+    Open open = null;
+    List<Map<String, Object>> events = null;
+    for (int attempt = 0; attempt < REFUSAL_ATTEMPTS && events == null; attempt++) {
+      if (open != null) {
+        open.client().close();
+      }
+      PuppetEngine.Reply first = puppet.expectReply();
+      open = moonLandingAccepted(first);
+      first.emit(" 1969, Apollo");
+      assertThat(open.client().nextEvent()).containsEntry("type", "continuation.delta");
+      open.client().send(open.device().cancel("t1"));
+      assertThat(open.client().nextEvent())
+          .containsEntry("type", "continuation.done")
+          .containsEntry("status", "cancelled");
+      emptyTheRateBucket(open.client(), open.device());
+      open.client().send(open.device().truncate("t1", 3)); // refused: the protocol still records it
+      events = eventsIfRefused(open.client(), open.device(), open.device().lastId());
+    }
+    assertThat(events).as("the truncate was refused for the rate in one of %d tries", REFUSAL_ATTEMPTS).isNotNull();
+    assertThat(events)
+        .anySatisfy(event -> assertThat(event).containsEntry("type", "turn.truncated").containsEntry("text", "In July 1969,"));
     WsClient client = open.client();
     Device device = open.device();
-    first.emit(" 1969, Apollo");
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.delta");
-    client.send(device.cancel("t1"));
-    assertThat(client.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "cancelled");
-    emptyTheRateBucket(client, device);
-    client.send(device.truncate("t1", 3)); // refused: the protocol still records it
-    Thread.sleep(1100);
-    assertThat(eventsUntilInSync(client, device))
-        .anySatisfy(event -> assertThat(event).containsEntry("type", "turn.truncated").containsEntry("text", "In July 1969,"));
+    PuppetEngine.Reply second = puppet.expectReply();
 
     device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
 
@@ -271,6 +292,22 @@ class HandoffTurnsTest {
             new HistoryItem(Role.USER, "Tell me about the Moon landing."),
             new HistoryItem(Role.ASSISTANT, "In July 1969,"));
     assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("turn_id", "t2");
+  }
+
+  /**
+   * Every event up to the next sync once the bucket refilled, if the event {@code eventId} was
+   * refused for the rate; null if it got through. The bucket refills a token every 20 ms, so on a
+   * busy machine a pause between the burst and the event lets the event through: the caller then
+   * tries again on a fresh session.
+   */
+  private static List<Map<String, Object>> eventsIfRefused(WsClient client, Device device, String eventId)
+      throws InterruptedException {
+    Thread.sleep(1100); // the bucket refills
+    List<Map<String, Object>> events = eventsUntilInSync(client, device);
+    boolean refused =
+        events.stream()
+            .anyMatch(event -> "rate_limited".equals(event.get("code")) && eventId.equals(event.get("in_reply_to")));
+    return refused ? events : null;
   }
 
   /** Sends more pings than this service allows in a second (50), so that the next event is refused. */
