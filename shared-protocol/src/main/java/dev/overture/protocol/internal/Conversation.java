@@ -247,11 +247,16 @@ public final class Conversation {
     if (phase != SessionPhase.STARTING) {
       throw outOfOrder(started, "session.started answers no session.start");
     }
-    if (!offeredVersions.contains(started.protocolVersion())) {
+    // Offered is not enough: an offer may name versions this library does not speak (a client
+    // that lists a future version first), and a session in one of those could not be kept.
+    int version = started.protocolVersion();
+    if (!offeredVersions.contains(version) || version != ProtocolVersion.CURRENT) {
       throw ProtocolException.fatalAbout(
           started,
           ErrorCode.UNSUPPORTED_VERSION,
-          "version " + started.protocolVersion() + " was not offered");
+          offeredVersions.contains(version)
+              ? "version " + version + " was offered but this side speaks " + ProtocolVersion.CURRENT
+              : "version " + version + " was not offered");
     }
     sessionId = started.sessionId();
     resumeHandle = started.resumeHandle();

@@ -21,6 +21,7 @@ import dev.overture.protocol.SessionStarted;
 import dev.overture.protocol.UnknownEvent;
 import dev.overture.protocol.Words;
 import dev.overture.protocol.session.SessionPhase;
+import java.util.Arrays;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +126,16 @@ class ConversationTest {
     SessionStarted started =
         new SessionStarted("s", 1, 2, "sess-1", "rh-1", ProtocolLimits.defaults());
     assertTrue(rejected(started, ErrorCode.UNSUPPORTED_VERSION).fatal());
+  }
+
+  @Test
+  void sessionStartedWithAnOfferedVersionThisSideDoesNotSpeakIsFatal() throws Exception {
+    apply(new SessionStart("c", 1, Arrays.asList(2, 1), CLIENT));
+    SessionStarted started =
+        new SessionStarted("s", 1, 2, "sess-1", "rh-1", ProtocolLimits.defaults());
+    ProtocolException e = rejected(started, ErrorCode.UNSUPPORTED_VERSION);
+    assertTrue(e.fatal());
+    assertTrue(e.getMessage().contains("speaks 1"), e.getMessage());
   }
 
   @Test
