@@ -153,11 +153,14 @@ public final class Conversation {
     if (phase == SessionPhase.CLOSED) {
       throw ProtocolException.fatalAbout(event, ErrorCode.OUT_OF_ORDER, "the session is closed");
     }
-    if (event instanceof UnknownEvent) {
-      return;
-    }
     if (phase == SessionPhase.NEW) {
       requireOpening(event);
+    }
+    if (event instanceof UnknownEvent) {
+      // Ignored (its sequence number is consumed) wherever a known event could come: a future
+      // event type does not open a connection, nor does it come before session.resume.
+      requireConnected(event);
+      return;
     }
     if (event instanceof SessionStart) {
       sessionStart((SessionStart) event);

@@ -265,8 +265,26 @@ class ConversationTest {
 
   @Test
   void unknownEventsAreIgnored() throws Exception {
-    apply(new UnknownEvent("future.event", "x", 1));
-    assertEquals(SessionPhase.NEW, conversation.phase());
+    established();
+    apply(new UnknownEvent("future.event", "x", 2));
+    assertEquals(SessionPhase.ESTABLISHED, conversation.phase());
+  }
+
+  @Test
+  void unknownEventsMayFollowSessionStartBeforeSessionStarted() {
+    assertDoesNotThrow(() -> apply(start(1), new UnknownEvent("future.event", "x", 2)));
+  }
+
+  @Test
+  void anUnknownEventCannotOpenAConnection() {
+    assertTrue(rejected(new UnknownEvent("future.event", "x", 1), ErrorCode.OUT_OF_ORDER).fatal());
+  }
+
+  @Test
+  void anUnknownEventBeforeSessionResumeIsFatal() throws Exception {
+    established();
+    conversation.connectionLost();
+    assertTrue(rejected(new UnknownEvent("future.event", "x", 2), ErrorCode.OUT_OF_ORDER).fatal());
   }
 
   // turns, client side
