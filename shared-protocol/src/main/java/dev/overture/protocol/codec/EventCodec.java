@@ -34,13 +34,19 @@ public final class EventCodec {
 
   private final JsonBinding binding;
   private final ProtocolLimits limits;
+  private final int inboundFrameBytes;
 
   public EventCodec(JsonBinding binding, ProtocolLimits limits) {
+    this(binding, limits, limits == null ? 0 : limits.maxFrameBytes());
+  }
+
+  private EventCodec(JsonBinding binding, ProtocolLimits limits, int inboundFrameBytes) {
     if (binding == null || limits == null) {
       throw new NullPointerException("binding and limits are required");
     }
     this.binding = binding;
     this.limits = limits;
+    this.inboundFrameBytes = inboundFrameBytes;
   }
 
   /** A codec with the {@linkplain ProtocolLimits#defaults() default limits}. */
@@ -51,6 +57,16 @@ public final class EventCodec {
   /** This codec with other limits (as announced by {@code session.started}). */
   public EventCodec withLimits(ProtocolLimits limits) {
     return new EventCodec(binding, limits);
+  }
+
+  /**
+   * This codec, decoding frames up to the larger of its {@code max_frame_bytes} and the default
+   * one (encoding is unchanged): what the side that announces the limits accepts, since its peer
+   * may have sent frames under the defaults before it read the announcement (protocol section 3).
+   */
+  public EventCodec acceptingDefaultFrames() {
+    return new EventCodec(
+        binding, limits, Math.max(limits.maxFrameBytes(), ProtocolLimits.defaults().maxFrameBytes()));
   }
 
   public ProtocolLimits limits() {
@@ -172,14 +188,14 @@ public final class EventCodec {
   }
 
   private void checkSyntax(String json) throws ProtocolException {
-    if (Utf8.exceeds(json, limits.maxFrameBytes())) {
+    if (Utf8.exceeds(json, inboundFrameBytes)) {
       throw frameTooLarge();
     }
     JsonSyntax.checkObject(json);
   }
 
   private String utf8(byte[] frame) throws ProtocolException {
-    if (frame.length > limits.maxFrameBytes()) {
+    if (frame.length > inboundFrameBytes) {
       throw frameTooLarge();
     }
     return strictUtf8(frame);
@@ -223,7 +239,7 @@ public final class EventCodec {
   private ProtocolException frameTooLarge() {
     return new ProtocolException(
         ErrorCode.FRAME_TOO_LARGE,
-        "frame exceeds max_frame_bytes " + limits.maxFrameBytes(),
+        "frame exceeds max_frame_bytes " + inboundFrameBytes,
         true,
         null,
         -1);

@@ -185,6 +185,9 @@ public final class Endpoint<O extends Event, I extends Event> {
   private void adoptLimits(Event event) {
     if (event instanceof SessionStarted) {
       codec = codec.withLimits(((SessionStarted) event).limits());
+      if (acceptsConnections) {
+        codec = codec.acceptingDefaultFrames(); // the device may have pipelined under the defaults
+      }
       out.capacity(codec.limits().replayBufferEvents());
     }
   }

@@ -46,7 +46,8 @@ public final class RecordingBinding implements JsonBinding {
     return "{\"ref\":" + (written.size() - 1) + "}";
   }
 
-  private Object value(String json) throws JsonBindingException {
+  private Object value(String frame) throws JsonBindingException {
+    String json = frame.strip(); // JSON whitespace around the object pads a frame to a size
     String prefix = "{\"ref\":";
     if (!json.startsWith(prefix) || !json.endsWith("}")) {
       throw new JsonBindingException("not a recorded frame: " + json, null);

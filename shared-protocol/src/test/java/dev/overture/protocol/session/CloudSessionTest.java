@@ -40,6 +40,25 @@ class CloudSessionTest {
   }
 
   @Test
+  void framesUpToTheDefaultSizeAreAcceptedAfterAStricterAnnouncement() throws Exception {
+    ProtocolLimits defaults = ProtocolLimits.defaults();
+    ProtocolLimits strict =
+        new ProtocolLimits(4096, defaults.maxContextChars(), defaults.maxHistoryItems(),
+            defaults.maxOpenerWords(), defaults.maxWordChars(), defaults.maxEventsPerSecond(),
+            defaults.pingIntervalMs(), defaults.idleTimeoutMs(), defaults.rewindAckTimeoutMs(),
+            defaults.resumeWindowMs(), defaults.replayBufferEvents());
+    started(strict);
+    cloud.receive(frame(turnStart(2, "t1")));
+    // Pipelined under the defaults: over the announced 4,096 bytes, within the default 65,536.
+    cloud.receive(frame(partial(3, "t1", 1, "Hi")) + " ".repeat(10_000));
+    assertEquals(SessionPhase.ESTABLISHED, cloud.phase());
+
+    String tooLarge = frame(partial(4, "t1", 2, "Hi there")) + " ".repeat(defaults.maxFrameBytes());
+    ProtocolException e = assertThrows(ProtocolException.class, () -> cloud.receive(tooLarge));
+    assertEquals(ErrorCode.FRAME_TOO_LARGE, e.code(), e.getMessage());
+  }
+
+  @Test
   void firstFrameMustStartOrResumeASession() {
     assertTrue(rejected(ErrorCode.OUT_OF_ORDER, ping("c-p1")).fatal());
     assertEquals(SessionPhase.CLOSED, cloud.phase());
