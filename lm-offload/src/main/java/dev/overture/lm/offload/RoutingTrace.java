@@ -22,6 +22,9 @@ import java.util.Arrays;
 public final class RoutingTrace {
 
   private static final int MAGIC = 0x4F565254; // "OVRT"
+  private static final int HEADER_BYTES = 6 * Integer.BYTES;
+  /** The most probabilities one trace holds: a Java array's bound. */
+  private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   private final int layers;
   private final int experts;
@@ -115,6 +118,15 @@ public final class RoutingTrace {
       int tokens = in.readInt();
       if (layers <= 0 || experts <= 0 || used <= 0 || used > experts || tokens < 0) {
         throw new IOException(file + ": impossible header: " + layers + " layers, " + experts + " experts, top-" + used + ", " + tokens + " tokens");
+      }
+      // The header is checked against the file before anything is allocated: a corrupt count must
+      // be an error, not an OutOfMemoryError or an overflowed index.
+      long slots = (long) tokens * layers;
+      long bytes = HEADER_BYTES + 4 * slots * used + 4 * slots * experts;
+      long size = Files.size(file);
+      if (slots * experts > MAX_VALUES || bytes != size) {
+        throw new IOException(file + ": the header (" + layers + " layers, " + experts + " experts, top-" + used + ", "
+            + tokens + " tokens) describes " + bytes + " bytes, but the file holds " + size);
       }
       RoutingTrace trace = new RoutingTrace(layers, experts, used);
       trace.ensure(tokens);
