@@ -185,7 +185,13 @@ final class HandoffSession {
 
   /** Ends the session now (shutdown, resume window passed). */
   void end(String why) {
-    post(() -> terminate(why));
+    post(
+        () -> {
+          if (oneShot && turn != null) {
+            fail(turn, ErrorCode.OVERLOADED, why); // the response ends as a failure, not a cut stream
+          }
+          terminate(why);
+        });
   }
 
   /** Starts the one turn of a {@code POST /v1/continue} request, answering on {@code to}. */
@@ -826,6 +832,9 @@ final class HandoffSession {
     }
     if (registered) {
       sessions.unregister(this);
+    }
+    if (oneShot) {
+      sessions.oneShotEnded(this);
     }
     if (connection != null) {
       connection.finish(null, null);

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,8 @@ public final class HandoffSessions implements AutoCloseable {
   private final EventCodec codec = new EventCodec(new Jackson3Binding());
   private final ExecutorService pipelineThreads;
   private final Map<String, HandoffSession> byHandle = new ConcurrentHashMap<>();
+  /** {@code POST /v1/continue} exchanges still answering: they have no handle, but a drain ends them too. */
+  private final Set<HandoffSession> oneShots = ConcurrentHashMap.newKeySet();
   private volatile boolean draining;
 
   public HandoffSessions(
@@ -99,8 +102,13 @@ public final class HandoffSessions implements AutoCloseable {
     HandoffSession session =
         new HandoffSession(
             this, "once-" + HexFormat.of().formatHex(randomBytes(8)), "one-shot", apiKeyId, protocol, true);
+    oneShots.add(session);
     session.startOneShot(to, request);
     return session;
+  }
+
+  void oneShotEnded(HandoffSession session) {
+    oneShots.remove(session);
   }
 
   void register(HandoffSession session) {
@@ -131,9 +139,14 @@ public final class HandoffSessions implements AutoCloseable {
     }
   }
 
-  /** Ends every session now. */
+  /**
+   * Ends every session now, one-shot exchanges included: a one-shot turn still running fails with
+   * {@code overloaded} ({@code why}), so its response ends with an error event and a failed done.
+   */
   public void endAll(String why) {
-    for (HandoffSession session : snapshot()) {
+    List<HandoffSession> all = snapshot();
+    all.addAll(oneShots);
+    for (HandoffSession session : all) {
       session.end(why);
     }
   }

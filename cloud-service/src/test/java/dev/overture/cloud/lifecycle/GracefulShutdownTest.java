@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
@@ -62,6 +64,50 @@ class GracefulShutdownTest {
       assertThat(running.nextEvent()).containsEntry("type", "continuation.delta");
       assertThat(running.nextEvent()).containsEntry("type", "continuation.done").containsEntry("status", "completed");
       assertThat(running.awaitClose().getCode()).isEqualTo(CloseStatus.GOING_AWAY.getCode());
+      shutdown.get(10, TimeUnit.SECONDS);
+    } finally {
+      context.close();
+    }
+  }
+
+  @Test
+  void aOneShotTurnStillRunningAtTheDrainTimeoutEndsWithAnErrorAndAFailedDone() throws Exception {
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(CloudServiceApplication.class, PuppetEngineConfiguration.class)
+            .run(
+                "--server.port=0",
+                "--overture.engine.kind=puppet",
+                "--overture.security.api-keys=" + KEY,
+                "--overture.lifecycle.drain-timeout=1s");
+    try {
+      int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+      PuppetEngine.Reply reply = context.getBean(PuppetEngine.class).expectReply();
+      CompletableFuture<List<String>> response =
+          WebClient.create("http://localhost:" + port)
+              .post()
+              .uri("/v1/continue")
+              .headers(h -> h.setBearerAuth(KEY))
+              .contentType(MediaType.APPLICATION_JSON)
+              .accept(MediaType.APPLICATION_NDJSON)
+              .bodyValue(
+                  "{\"protocol_version\":1,\"turn_id\":\"t1\",\"history\":[],\"user_text\":\"Tell me a story.\","
+                      + "\"opener_words\":[\"Once\"]}")
+              .retrieve()
+              .bodyToFlux(String.class)
+              .collectList()
+              .toFuture();
+      reply.request(Duration.ofSeconds(5));
+      reply.emit(" upon"); // and never more: the turn outlives the drain timeout
+
+      CompletableFuture<Void> shutdown = CompletableFuture.runAsync(context::close);
+
+      List<String> lines = response.get(10, TimeUnit.SECONDS);
+      assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+      assertThat(lines.get(lines.size() - 2)).contains("\"type\":\"error\"").contains("\"code\":\"overloaded\"");
+      assertThat(lines.get(lines.size() - 1))
+          .contains("\"type\":\"continuation.done\"")
+          .contains("\"status\":\"failed\"");
+      assertThat(reply.cancelledWithin(Duration.ofSeconds(5))).isTrue();
       shutdown.get(10, TimeUnit.SECONDS);
     } finally {
       context.close();
