@@ -45,7 +45,12 @@ final class ContinueHandler {
   }
 
   Mono<ServerResponse> handle(ServerRequest request) {
-    return request.principal().map(Principal::getName).defaultIfEmpty("anonymous").flatMap(apiKeyId -> handle(request, apiKeyId));
+    // The API key filter made the caller's key id the principal; without one (a path the filter
+    // did not recognise as the API's) nothing is served.
+    return request.principal()
+        .map(Principal::getName)
+        .flatMap(apiKeyId -> handle(request, apiKeyId))
+        .switchIfEmpty(Mono.defer(() -> error(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "missing bearer API key")));
   }
 
   private Mono<ServerResponse> handle(ServerRequest request, String apiKeyId) {

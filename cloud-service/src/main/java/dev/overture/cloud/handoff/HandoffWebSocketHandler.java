@@ -1,7 +1,8 @@
 package dev.overture.cloud.handoff;
 
-import java.security.Principal;
 import java.time.Duration;
+import java.util.Optional;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -28,13 +29,18 @@ final class HandoffWebSocketHandler implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession socket) {
-    // The API key filter made the caller's key id the principal of the upgrade request.
+    // The API key filter made the caller's key id the principal of the upgrade request; without
+    // one (a path the filter did not recognise as the API's) the socket closes unserved.
     return socket
         .getHandshakeInfo()
         .getPrincipal()
-        .map(Principal::getName)
-        .defaultIfEmpty("anonymous")
-        .flatMap(apiKeyId -> handle(socket, apiKeyId));
+        .map(principal -> Optional.of(principal.getName()))
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            apiKeyId ->
+                apiKeyId.isPresent()
+                    ? handle(socket, apiKeyId.get())
+                    : socket.close(CloseStatus.POLICY_VIOLATION.withReason("no API key")));
   }
 
   private Mono<Void> handle(WebSocketSession socket, String apiKeyId) {

@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -33,6 +34,7 @@ public final class ApiKeyFilter implements WebFilter {
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
   private static final String BEARER = "Bearer ";
+  private static final String API_SEGMENT = "v1";
   /** Most client addresses whose failed authentications are tracked at once. */
   private static final int TRACKED_ADDRESSES = 10_000;
 
@@ -59,8 +61,7 @@ public final class ApiKeyFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    String path = request.getPath().pathWithinApplication().value();
-    if (!path.equals("/v1") && !path.startsWith("/v1/")) {
+    if (!isApi(request.getPath().pathWithinApplication())) {
       return chain.filter(exchange);
     }
     if (request.getHeaders().getContentLength() > maxRequestBytes) {
@@ -80,6 +81,20 @@ public final class ApiKeyFilter implements WebFilter {
     }
     Principal caller = () -> keyId;
     return chain.filter(exchange.mutate().principal(Mono.just(caller)).build());
+  }
+
+  /**
+   * Whether {@code path} is under {@code /v1}, judged as the routers match it: by the first
+   * non-empty segment, percent-decoded and without its {@code ;parameters}. Comparing the raw text
+   * let {@code /v1;x/continue} and {@code /%76%31/continue} reach the handlers without a key.
+   */
+  static boolean isApi(PathContainer path) {
+    for (PathContainer.Element element : path.elements()) {
+      if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {
+        return API_SEGMENT.equals(segment.valueToMatch());
+      }
+    }
+    return false;
   }
 
   /**
