@@ -12,7 +12,7 @@ import java.util.Locale;
  *       punctuation: a first piece that starts with a letter or digit would glue onto the spoken
  *       word ({@code "electronic" + "a"}), so a space is put in front of it;
  *   <li>a first word that repeats the prefix's last word ({@code "... love electronic" + "
- *       electronic music"}) is dropped;
+ *       electronic music"}) is dropped, unless that word ended a sentence;
  *   <li>after an empty prefix or one that ends in a separator, leading separators are dropped.
  * </ul>
  *
@@ -30,20 +30,74 @@ public final class SeamlessJoin {
 
   public SeamlessJoin(String prefix) {
     this.afterWord = endsInWord(prefix);
-    this.lastPrefixWord = afterWord ? normalized(lastWord(prefix)) : "";
+    // After a sentence's end the same word may well begin the next one ("... learning Python." +
+    // " Python is easy"): only a word the sentence is still in can be a repeat.
+    String last = lastWord(prefix);
+    this.lastPrefixWord = afterWord && !endsASentence(last) ? normalized(last) : "";
+  }
+
+  private static boolean endsASentence(String word) {
+    for (int i = word.length(); i > 0; ) {
+      int c = word.codePointBefore(i);
+      if (Character.isLetterOrDigit(c)) {
+        return false;
+      }
+      if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\u2026' || c == '\u3002'
+          || c == '\uff01' || c == '\uff1f') {
+        return true;
+      }
+      i -= Character.charCount(c);
+    }
+    return false;
   }
 
   /**
    * Whether a reply after {@code prefix} must not begin with a letter or digit: true when the
-   * prefix is not empty and ends with a non-separator character of a script that separates words
-   * with spaces. After Chinese, Japanese, Thai, Lao, Khmer or Myanmar text the next character
-   * follows directly ({@code "我喜欢" + "音乐"}), so there a prefix never ends in a word.
+   * prefix is not empty and ends in a word of a script that separates words with spaces, perhaps
+   * followed by closing punctuation ({@code "Hello,"}). False after a separator; after opening
+   * punctuation, a dash or a slash, which the next word follows directly ({@code "("}, {@code
+   * "\u201c"}, {@code "well-"}, {@code "say: \""}); and after Chinese, Japanese, Thai, Lao, Khmer
+   * or Myanmar text, also when punctuation of their own ends it ({@code "我喜欢" + "音乐"}, {@code
+   * "好的，" + "我们走吧"}).
    */
   public static boolean endsInWord(String prefix) {
     if (prefix.isEmpty() || Words.isSeparator(prefix.charAt(prefix.length() - 1))) {
       return false;
     }
-    return !writtenWithoutSpaces(prefix.codePointBefore(prefix.length()));
+    if (opensOrJoins(prefix)) {
+      return false;
+    }
+    // The script of the last letter decides: punctuation, digits and marks belong to every script.
+    for (int i = prefix.length(); i > 0; ) {
+      int c = prefix.codePointBefore(i);
+      if (Character.isBmpCodePoint(c) && Words.isSeparator((char) c)) {
+        break;
+      }
+      Character.UnicodeScript script = Character.UnicodeScript.of(c);
+      if (script != Character.UnicodeScript.COMMON && script != Character.UnicodeScript.INHERITED) {
+        return !writtenWithoutSpaces(c);
+      }
+      i -= Character.charCount(c);
+    }
+    return true;
+  }
+
+  /** Whether the prefix's last character is one the next word follows without a space. */
+  private static boolean opensOrJoins(String prefix) {
+    int last = prefix.codePointBefore(prefix.length());
+    int before = prefix.length() - Character.charCount(last);
+    boolean standsAlone = before == 0 || Words.isSeparator(prefix.charAt(before - 1));
+    int type = Character.getType(last);
+    if (type == Character.START_PUNCTUATION || type == Character.INITIAL_QUOTE_PUNCTUATION) {
+      return true;
+    }
+    if (type == Character.DASH_PUNCTUATION || last == '/') { // "well-" joins; a dash standing alone is a word
+      return !standsAlone;
+    }
+    if (last == '"' || last == '\'') { // straight quotes open after a separator or at the start, else close
+      return standsAlone;
+    }
+    return false;
   }
 
   private static boolean writtenWithoutSpaces(int codePoint) {

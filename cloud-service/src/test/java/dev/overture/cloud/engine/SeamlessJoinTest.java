@@ -90,4 +90,35 @@ class SeamlessJoinTest {
     assertThat(join.accept(" mus")).isEqualTo("mus");
     assertThat(join.accept("ic")).isEqualTo("ic");
   }
+
+  @Test
+  void aWordThatEndedASentenceMayBeginTheNextOne() {
+    assertThat(join("I'd suggest learning Python.", " Python", " is easy to read.")).isEqualTo(" Python is easy to read.");
+  }
+
+  @Test
+  void afterChinesePunctuationTheNextCharacterFollowsDirectly() {
+    assertThat(join("好的，", "我们", "走吧")).isEqualTo("我们走吧");
+    assertThat(SeamlessJoin.endsInWord("好的，")).isFalse();
+  }
+
+  @Test
+  void afterTheKatakanaLongVowelMarkTheNextCharacterFollowsDirectly() {
+    assertThat(join("コーヒー", "が好き")).isEqualTo("が好き");
+  }
+
+  @Test
+  void afterOpeningPunctuationOrADashTheNextWordFollowsDirectly() {
+    assertThat(join("{\"name\": \"", "John", "\"}")).isEqualTo("John\"}");
+    assertThat(join("He is (", "mostly", ") right.")).isEqualTo("mostly) right.");
+    assertThat(join("a well-", "known", " fact")).isEqualTo("known fact");
+    assertThat(join("She said \u201c", "yes", ".\u201d")).isEqualTo("yes.\u201d");
+  }
+
+  @Test
+  void afterAClosingQuoteOrCommaAWordStillGetsItsSpace() {
+    assertThat(join("He said \"hi\"", "and", " left.")).isEqualTo(" and left.");
+    assertThat(join("Hello,", "world")).isEqualTo(" world");
+    assertThat(join("In 1969", "astronauts", " landed.")).isEqualTo(" astronauts landed.");
+  }
 }
