@@ -103,7 +103,13 @@ final class EmbeddedConversation implements EngineConversation {
       sink.error(notReady());
       return;
     }
-    InferenceSession session = model.caches().pin(this);
+    InferenceSession session;
+    try {
+      session = model.caches().pin(this);
+    } catch (RuntimeException e) {
+      sink.error(failure("scoring the opener failed", e));
+      return;
+    }
     if (session == null) {
       sink.error(new EngineOverloadedException("every KV cache is in use"));
       return;

@@ -66,7 +66,12 @@ final class Generation {
       finish();
       return;
     }
-    session = model.caches().pin(conversation);
+    try {
+      session = model.caches().pin(conversation);
+    } catch (RuntimeException e) {
+      fail(EmbeddedConversation.failure("prefilling the reply failed", e));
+      return;
+    }
     if (session == null) {
       finished = true;
       conversation.finished(this);

@@ -1,5 +1,6 @@
 package dev.overture.cloud.embedded;
 
+import dev.overture.cloud.engine.EngineFailureException;
 import dev.overture.lm.InferenceSession;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -104,8 +105,17 @@ final class KvCachePool implements AutoCloseable {
       return session;
     }
     if (created < capacity) {
-      created++;
-      return factory.get();
+      InferenceSession fresh;
+      try {
+        fresh = factory.get();
+      } catch (OutOfMemoryError e) { // one large array that did not fit: the heap is otherwise intact
+        throw new EngineFailureException(
+            EngineFailureException.Kind.FAILED,
+            "a new KV cache does not fit in the heap (" + created + " exist): lower overture.embedded.max-sessions or raise -Xmx",
+            e);
+      }
+      created++; // only once it exists, so that a failed allocation can be tried again
+      return fresh;
     }
     for (Iterator<Map.Entry<Object, Lease>> it = owned.entrySet().iterator(); it.hasNext(); ) {
       Lease lease = it.next().getValue();

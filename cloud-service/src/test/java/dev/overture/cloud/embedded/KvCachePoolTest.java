@@ -81,4 +81,24 @@ class KvCachePoolTest {
       assertThat(pool.evictions()).isZero();
     }
   }
+
+  @Test
+  void aCacheThatDoesNotFitIsATypedFailureAndCanBeTriedAgain() {
+    int[] calls = {0};
+    java.util.function.Supplier<InferenceSession> failsOnce =
+        () -> {
+          if (calls[0]++ == 0) {
+            throw new OutOfMemoryError("Java heap space");
+          }
+          return model.newSession(SessionOptions.defaults().withContextLength(64));
+        };
+    try (KvCachePool pool = new KvCachePool(failsOnce, 1)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.pin("a"))
+          .isInstanceOf(dev.overture.cloud.engine.EngineFailureException.class)
+          .hasMessageContaining("max-sessions");
+      assertThat(pool.live()).isZero();
+      assertThat(pool.pin("a")).isNotNull(); // the one slot was not lost to the failure
+      assertThat(pool.live()).isEqualTo(1);
+    }
+  }
 }
