@@ -17,6 +17,7 @@ import reactor.core.publisher.MonoSink;
 @Component
 public final class AdmissionControl {
 
+  private volatile boolean draining;
   private final int maxActive;
   private final int maxQueued;
   private final Deque<MonoSink<Permit>> waiting = new ArrayDeque<>();
@@ -37,7 +38,19 @@ public final class AdmissionControl {
     return Mono.create(this::admit).doOnDiscard(Permit.class, Permit::release);
   }
 
+  /**
+   * From now on every new request is refused with {@link EngineOverloadedException}: the service
+   * is shutting down. Permits granted and turns already waiting go on, so that they drain.
+   */
+  public void drain() {
+    draining = true;
+  }
+
   private void admit(MonoSink<Permit> sink) {
+    if (draining) {
+      sink.error(new EngineOverloadedException("the service is shutting down"));
+      return;
+    }
     Permit granted = null;
     boolean queued = false;
     synchronized (this) {

@@ -46,6 +46,22 @@ class AdmissionControlTest {
   }
 
   @Test
+  void whileDrainingNewTurnsAreRefusedAndAWaitingOneIsStillGranted() {
+    Permit first = admission.acquire().block();
+    admission.acquire().block();
+    AtomicReference<Permit> waiter = new AtomicReference<>();
+    admission.acquire().subscribe(waiter::set);
+
+    admission.drain();
+
+    StepVerifier.create(admission.acquire())
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(EngineOverloadedException.class).hasMessageContaining("shutting down"))
+        .verify(Duration.ofSeconds(1));
+    first.release();
+    assertThat(waiter.get()).isNotNull();
+  }
+
+  @Test
   void aCancelledWaiterLeavesTheQueue() {
     admission.acquire().block();
     admission.acquire().block();
