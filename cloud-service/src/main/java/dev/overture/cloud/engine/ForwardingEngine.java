@@ -33,6 +33,16 @@ public abstract class ForwardingEngine implements ContinuationEngine {
   }
 
   @Override
+  public void requireFits(ConversationContext context, String assistantPrefix) {
+    delegate.requireFits(context, assistantPrefix);
+  }
+
+  @Override
+  public int maxContextChars() {
+    return delegate.maxContextChars();
+  }
+
+  @Override
   public EngineConversation open(String conversationId) {
     return wrap(delegate.open(conversationId));
   }
