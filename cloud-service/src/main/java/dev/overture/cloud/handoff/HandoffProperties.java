@@ -67,6 +67,11 @@ public record HandoffProperties(
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("overture.handoff: every duration must be positive");
       }
+      // session.started announces them in milliseconds, as 32-bit integers (at most 24.8 days)
+      if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(
+            "overture.handoff: every duration must be at most " + Integer.MAX_VALUE + " ms (24.8 days), got " + d);
+      }
     }
   }
 

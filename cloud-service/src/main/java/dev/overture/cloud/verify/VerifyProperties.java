@@ -1,5 +1,6 @@
 package dev.overture.cloud.verify;
 
+import dev.overture.protocol.Words;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -35,9 +36,11 @@ public record VerifyProperties(
       throw new IllegalArgumentException("overture.verify.repair-bridges needs at least one bridge");
     }
     for (String bridge : repairBridges) {
+      // The protocol's separators (space, tab, LF, CR), not Java's whitespace: an ideographic
+      // space would glue the bridge onto the last opener word and shift every word count.
       if (bridge.isEmpty()
-          || !Character.isWhitespace(bridge.charAt(0))
-          || Character.isWhitespace(bridge.charAt(bridge.length() - 1))) {
+          || !Words.isSeparator(bridge.charAt(0))
+          || Words.isSeparator(bridge.charAt(bridge.length() - 1))) {
         throw new IllegalArgumentException(
             "overture.verify.repair-bridges: each bridge starts with a space and ends without one, got '"
                 + bridge + "'");

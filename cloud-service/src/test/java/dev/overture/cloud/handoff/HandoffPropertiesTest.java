@@ -35,4 +35,10 @@ class HandoffPropertiesTest {
   void aZeroDurationIsRefused() {
     assertThatThrownBy(() -> properties(65536, Duration.ZERO)).hasMessageContaining("duration");
   }
+
+  @Test
+  void aDurationTooLongToAnnounceIsRefusedAtStartup() {
+    assertThatThrownBy(() -> properties(65536, Duration.ofDays(30))).hasMessageContaining("24.8 days");
+    assertThat(properties(65536, Duration.ofMillis(Integer.MAX_VALUE)).limits().idleTimeoutMs()).isEqualTo(Integer.MAX_VALUE);
+  }
 }

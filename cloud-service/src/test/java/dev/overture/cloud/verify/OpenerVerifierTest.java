@@ -66,6 +66,8 @@ class OpenerVerifierTest {
   void aBridgeMustStartWithASpaceAndNotEndWithOne() {
     assertThatThrownBy(() -> new VerifyProperties(true, -8f, List.of("sorry:"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new VerifyProperties(true, -8f, List.of(" sorry: "))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new VerifyProperties(true, -8f, List.of("\u3000sorry:"))) // not a protocol separator
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
