@@ -60,10 +60,14 @@ public final class OpenAiContinuationEngine implements ContinuationEngine {
   private static final Logger log = LoggerFactory.getLogger(OpenAiContinuationEngine.class);
   private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
       new ParameterizedTypeReference<>() {};
-  /** Fields the engine sets itself, which {@code extra-body} may not replace. */
+  /**
+   * Fields the engine sets itself, or that would change the reply's shape (several choices, a
+   * length past the turn's cap, tool calls, log-probabilities), which {@code extra-body} may not set.
+   */
   private static final Set<String> OWN_FIELDS = Set.of(
       "model", "messages", "stream", "stream_options", "max_tokens", "continue_final_message",
-      "add_generation_prompt");
+      "add_generation_prompt", "n", "max_completion_tokens", "tools", "tool_choice", "logprobs",
+      "top_logprobs");
 
   private final OpenAiEngineProperties properties;
   private final JsonMapper json = JsonMapper.shared();

@@ -206,6 +206,17 @@ class OpenAiContinuationEngineTest {
   }
 
   @Test
+  void extraBodyMayNotAskForSeveralChoicesOrALongerReply() {
+    for (String field : List.of("n", "max_completion_tokens", "logprobs")) {
+      assertThatThrownBy(() -> engine(properties(OpenAiEngineProperties.Prefill.CONTINUE_FINAL_MESSAGE,
+              Duration.ofSeconds(5), Duration.ofSeconds(5), "{\"" + field + "\": 2}", false)))
+          .as(field)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + field + "'");
+    }
+  }
+
+  @Test
   void trailingAssistantStyleSendsThePrefixWithoutFlagsAndMergesExtraBody() {
     stub(streaming(sse(" music.")));
     OpenAiEngineProperties llamaCpp = properties(OpenAiEngineProperties.Prefill.TRAILING_ASSISTANT,
