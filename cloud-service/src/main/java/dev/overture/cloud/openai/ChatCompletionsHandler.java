@@ -86,7 +86,7 @@ final class ChatCompletionsHandler {
 
   Mono<ServerResponse> model(ServerRequest request) {
     ContinuationEngine engine = engines.getIfAvailable();
-    String id = request.pathVariable("model");
+    String id = request.pathVariable("model").substring(1); // a capture of the rest starts with its "/"
     if (engine == null || !engine.modelId().equals(id)) {
       return error(modelNotFound(id));
     }

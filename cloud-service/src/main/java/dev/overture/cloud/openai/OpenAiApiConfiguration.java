@@ -30,7 +30,7 @@ class OpenAiApiConfiguration {
     return RouterFunctions.route()
         .POST("/v1/chat/completions", handler::chatCompletions)
         .GET("/v1/models", handler::models)
-        .GET("/v1/models/{model}", handler::model)
+        .GET("/v1/models/{*model}", handler::model) // ids such as Qwen/Qwen2.5-7B-Instruct span segments
         .build();
   }
 }

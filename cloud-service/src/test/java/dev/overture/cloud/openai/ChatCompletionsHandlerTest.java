@@ -299,6 +299,11 @@ class ChatCompletionsHandlerTest {
 
     client.get().uri("/v1/models/" + ScriptedEngine.MODEL).exchange().expectStatus().isOk();
     client.get().uri("/v1/models/other").exchange().expectStatus().isNotFound();
+    // An id of several segments, as upstream ids are, gets the typed answer too.
+    JsonNode missing = json.readTree(client.get().uri("/v1/models/acme/other-7b").exchange().expectStatus().isNotFound()
+        .expectBody(String.class).returnResult().getResponseBody());
+    assertThat(missing.path("error").path("code").asString()).isEqualTo("model_not_found");
+    assertThat(missing.path("error").path("message").asString()).contains("acme/other-7b");
   }
 
   @Test
