@@ -1,6 +1,7 @@
 package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
+import dev.overture.lm.BundledModels;
 import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.device.AgentListener;
@@ -86,10 +87,10 @@ final class BenchDeviceCommand implements Callable<Integer> {
   boolean noFaithfulCopy;
 
   @Option(names = "--micro", description = "The bundled micro model (default: ${DEFAULT-VALUE}).")
-  Path micro = Path.of("models/overture-micro-q8_0.gguf");
+  Path micro = BundledModels.path(BundledModels.MICRO);
 
   @Option(names = "--moe", description = "The cloud model for the seam runs (default: ${DEFAULT-VALUE}).")
-  Path moe = Path.of("models/overture-moe-q8_0.gguf");
+  Path moe = BundledModels.path(BundledModels.MOE);
 
   @Override
   public Integer call() throws Exception {

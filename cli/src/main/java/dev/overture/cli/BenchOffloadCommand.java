@@ -1,5 +1,6 @@
 package dev.overture.cli;
 
+import dev.overture.lm.BundledModels;
 import dev.overture.lm.ExpertRouter;
 import dev.overture.lm.ExpertSource;
 import dev.overture.lm.InferenceSession;
@@ -64,7 +65,7 @@ import picocli.CommandLine.Option;
 final class BenchOffloadCommand implements Callable<Integer> {
 
   @Option(names = "--model", description = "The MoE model (default: ${DEFAULT-VALUE}).")
-  Path model = Path.of("models/overture-moe-q8_0.gguf");
+  Path model = BundledModels.path(BundledModels.MOE);
 
   @Option(names = "--text", description = "Held-out text: a replay trace whose questions and gold answers are run (default: ${DEFAULT-VALUE}).")
   Path text = Path.of("trace-replay/traces/heldout-questions.jsonl");

@@ -1,6 +1,7 @@
 package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
+import dev.overture.lm.BundledModels;
 import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.cloud.verify.VerifyProperties;
@@ -45,10 +46,10 @@ final class ChatCommand implements Callable<Integer> {
   String apiKey = System.getenv("OVERTURE_API_KEY");
 
   @Option(names = "--micro", description = "The device model (default: ${DEFAULT-VALUE}).")
-  Path micro = Path.of("models/overture-micro-q8_0.gguf");
+  Path micro = BundledModels.path(BundledModels.MICRO);
 
   @Option(names = "--moe", description = "The in-process cloud's model (default: ${DEFAULT-VALUE}).")
-  String moe = "models/overture-moe-q8_0.gguf";
+  String moe = BundledModels.path(BundledModels.MOE).toString();
 
   @Option(names = "--mode", description = "split, cloud-only or device-only (default: ${DEFAULT-VALUE}).")
   String mode = "split";

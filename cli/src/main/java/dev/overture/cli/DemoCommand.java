@@ -1,6 +1,7 @@
 package dev.overture.cli;
 
 import dev.overture.cli.agent.AgentSetup;
+import dev.overture.lm.BundledModels;
 import dev.overture.replay.network.NetworkProxy;
 import dev.overture.cloud.LocalCloudService;
 import dev.overture.cli.agent.TurnRecorder;
@@ -41,10 +42,10 @@ final class DemoCommand implements Callable<Integer> {
   private record Step(String text, String why, boolean newConversation, int bargeInAfterWords, long roundTripMillis) {}
 
   @Option(names = "--micro", description = "The device model (default: ${DEFAULT-VALUE}).")
-  Path micro = Path.of("models/overture-micro-q8_0.gguf");
+  Path micro = BundledModels.path(BundledModels.MICRO);
 
   @Option(names = "--moe", description = "The cloud model (default: ${DEFAULT-VALUE}).")
-  Path moe = Path.of("models/overture-moe-q8_0.gguf");
+  Path moe = BundledModels.path(BundledModels.MOE);
 
   @Option(names = "--speech-rate", description = "Words per second the simulated voice speaks (default: ${DEFAULT-VALUE}).")
   double speechRate = 3.0;

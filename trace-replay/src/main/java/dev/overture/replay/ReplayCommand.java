@@ -1,6 +1,7 @@
 package dev.overture.replay;
 
 import dev.overture.cloud.verify.VerifyProperties;
+import dev.overture.lm.BundledModels;
 import dev.overture.replay.imports.TraceImport;
 import dev.overture.replay.metrics.ReplaySummary;
 import dev.overture.replay.network.NetworkProfile;
@@ -72,10 +73,10 @@ public final class ReplayCommand implements Runnable {
     double speechRate = 2.5;
 
     @Option(names = "--micro", description = "The device model (default: ${DEFAULT-VALUE}).")
-    Path micro = Path.of("models/overture-micro-q8_0.gguf");
+    Path micro = BundledModels.path(BundledModels.MICRO);
 
     @Option(names = "--moe", description = "The in-process service's model (default: ${DEFAULT-VALUE}).")
-    Path moe = Path.of("models/overture-moe-q8_0.gguf");
+    Path moe = BundledModels.path(BundledModels.MOE);
 
     @Option(names = "--cloud", description = "A running service on loopback (http://127.0.0.1:PORT); default: start one in-process.")
     String cloud;

@@ -1,5 +1,6 @@
 package dev.overture.cloud.embedded;
 
+import dev.overture.lm.BundledModels;
 import dev.overture.lm.offload.ExpertBudget;
 import dev.overture.lm.offload.ExpertCache;
 import dev.overture.lm.offload.LayerAllocation;
@@ -44,6 +45,9 @@ public record EmbeddedProperties(
     @DefaultValue Offload offload) {
 
   public EmbeddedProperties {
+    // A relative path missing here is looked for in the checkout the launcher runs from, so that
+    // ./overture serve finds the bundled model from any directory.
+    modelPath = modelPath == null ? null : BundledModels.resolve(modelPath, System.getenv(BundledModels.HOME_VARIABLE));
     if (threads < 0 || threadsPerSession < 1 || maxSessions < 1) {
       throw new IllegalArgumentException(
           "overture.embedded: threads >= 0, threads-per-session >= 1 and max-sessions >= 1 are required");
