@@ -72,6 +72,9 @@ final class ChatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentMode agentMode = AgentModes.parse(mode);
+    if (!(userRate > 0) || Double.isInfinite(userRate)) {
+      throw new IllegalArgumentException("--user-rate must be a positive number of words per second, got " + userRate);
+    }
     LocalCloudService cloud = null;
     NetworkProxy link = null;
     String url = cloudUrl;

@@ -19,7 +19,7 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parseResult) {
-    String command = "overture " + cl.getCommandName();
+    String command = cl.getCommandSpec().qualifiedName(); // "overture replay run", not "overture run"
     Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
     if (cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
       cl.getErr().println(command + ": " + describe(cause));

@@ -26,6 +26,7 @@ class BenchOffloadCommandTest {
     int code = cl.execute("bench", "offload", "--model", dir.resolve("absent.gguf").toString(), "--out", target.toString(),
         "--sticky-costs", "0.2,1.5");
     assertEquals(1, code);
+    assertTrue(err.toString().startsWith("overture bench offload: "), err.toString()); // the whole command, not "offload"
     assertTrue(err.toString().contains("--sticky-costs: a switching cost is a share of the router's mass, in [0, 1]; got 1.5"), err.toString());
     assertFalse(err.toString().contains("at dev."), "no stack trace");
     assertFalse(Files.exists(target), "nothing written");
