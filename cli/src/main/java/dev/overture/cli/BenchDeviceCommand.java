@@ -71,8 +71,30 @@ final class BenchDeviceCommand implements Callable<Integer> {
   @Option(names = "--kernels", split = ",", description = "portable and/or best (default: ${DEFAULT-VALUE}).")
   List<String> kernels = List.of("portable", "best");
 
-  @Option(names = "--rtts", split = ",", description = "Round trips in ms for the seam runs; empty to skip (default: ${DEFAULT-VALUE}).")
-  List<Long> rtts = List.of(50L, 150L, 300L, 450L, 600L);
+  @Option(names = "--rtts", description = "Round trips in ms for the seam runs, comma-separated; none (or empty) skips them (default: ${DEFAULT-VALUE}).")
+  String rttsOption = "50,150,300,450,600";
+
+  /** The round trips of {@code --rtts}. */
+  static List<Long> roundTrips(String option) {
+    String text = option.strip();
+    if (text.isEmpty() || text.equals("none")) {
+      return List.of();
+    }
+    List<Long> trips = new java.util.ArrayList<>();
+    for (String part : text.split(",")) {
+      long rtt;
+      try {
+        rtt = Long.parseLong(part.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--rtts: '" + part.strip() + "' is not a number of milliseconds");
+      }
+      if (rtt < 0) {
+        throw new IllegalArgumentException("--rtts: a round trip cannot be negative, got " + rtt);
+      }
+      trips.add(rtt);
+    }
+    return trips;
+  }
 
   @Option(names = "--seam-turns", description = "Turns per round trip (default: ${DEFAULT-VALUE}).")
   int seamTurns = 10;
@@ -94,6 +116,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<Long> rtts = roundTrips(rttsOption); // before any work: a bad list fails at once
     PrintStream out = System.out;
     KernelSelection selection = KernelSelection.select();
     out.printf(Locale.ROOT, "overture bench device, %s, JVM %s %s, %d cores; %s%n", LocalDate.now(),
@@ -128,7 +151,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
       Files.deleteIfExists(dir);
     }
     if (!rtts.isEmpty()) {
-      seams(out);
+      seams(out, rtts);
     }
     return 0;
   }
@@ -192,7 +215,7 @@ final class BenchDeviceCommand implements Callable<Integer> {
     }
   }
 
-  private void seams(PrintStream out) throws Exception {
+  private void seams(PrintStream out, List<Long> rtts) throws Exception {
     out.println();
     out.printf(Locale.ROOT, "Seams: split mode, bundled micro and MoE (cloud in this process behind an emulated network), speech %.1f words/s,%n", speechRate);
     out.println("one conversation per turn opened a second before the user speaks; a seam is dead air between the opener's");
