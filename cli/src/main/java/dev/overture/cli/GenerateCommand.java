@@ -68,6 +68,9 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("--max-tokens must be at least 1, got " + maxTokens);
+    }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     err.println(KernelSelection.select().describe());

@@ -55,6 +55,9 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (items < 0) {
+      throw new IllegalArgumentException("--items cannot be negative, got " + items);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (GgufFile gguf = GgufFile.open(file)) { // errors: one line, exit 1 (UserErrorHandler)
       print(gguf, out);

@@ -59,4 +59,11 @@ class GenerateCommandTest {
     assertTrue(r[2].contains("overture generate: no such file: ") && r[2].contains("nope.gguf"), r[2]);
     assertTrue(!r[2].contains("\tat "), "no stack trace for a user error");
   }
+
+  @Test
+  void aTokenCountBelowOneIsRefusedNamingTheOption() throws Exception {
+    String[] r = run("generate", "--model", model().toString(), "--prompt", "x", "--max-tokens", "-1");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("overture generate: --max-tokens must be at least 1, got -1"), r[2]);
+  }
 }

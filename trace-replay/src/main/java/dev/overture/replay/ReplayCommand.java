@@ -112,6 +112,9 @@ public final class ReplayCommand implements Runnable {
     public Integer call() throws Exception {
       List<TraceConversation> conversations = TraceFile.read(trace);
       if (limit != null) {
+        if (limit < 1) {
+          throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+        }
         conversations = conversations.subList(0, Math.min(limit, conversations.size()));
       }
       List<NetworkProfile> profiles = new ArrayList<>();
@@ -205,6 +208,9 @@ public final class ReplayCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       int given = (azure != null ? 1 : 0) + (mooncake != null ? 1 : 0) + (shareGpt != null ? 1 : 0);
+      if (limit < 1) {
+        throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+      }
       if (given != 1) {
         throw new IllegalArgumentException("give exactly one of --azure, --mooncake, --sharegpt");
       }
