@@ -39,7 +39,17 @@ public final class Sampler {
    */
   public int sample(float[] logits, int[] history, int historyLength) {
     int vocab = work.length;
-    System.arraycopy(logits, 0, work, 0, vocab);
+    boolean finite = false;
+    for (int i = 0; i < vocab; i++) {
+      float x = logits[i];
+      // A NaN compares false with everything: it would win greedy decoding at index 0 or poison
+      // the probabilities. It becomes the least likely score instead.
+      work[i] = Float.isNaN(x) ? Float.NEGATIVE_INFINITY : x;
+      finite |= work[i] > Float.NEGATIVE_INFINITY;
+    }
+    if (!finite) {
+      throw new IllegalStateException("every logit is NaN or -infinity: the forward pass failed");
+    }
     if (config.repetitionPenalty() > 1f) {
       // Once per distinct token in the window, as llama.cpp does: a token seen five times is not
       // penalized five times over.

@@ -97,4 +97,22 @@ class SamplerTest {
     assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1f, 0, 1f, 1f, 1f, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> new SamplingConfig(1f, 0, 1f, 0f, 0.5f, 0, 0));
   }
+
+  @Test
+  void aNaNLogitIsTheLeastLikelyNeverTheChoice() {
+    float[] logits = {Float.NaN, 1f, 3f, 2f};
+    assertEquals(2, new Sampler(SamplingConfig.greedy(), logits.length).sample(logits, new int[0], 0));
+    SamplingConfig sampled = new SamplingConfig(1f, 2, 1f, 0f, 1f, 64, 7L);
+    Sampler sampler = new Sampler(sampled, logits.length);
+    for (int i = 0; i < 50; i++) {
+      int token = sampler.sample(logits, new int[0], 0);
+      assertTrue(token == 2 || token == 3, "token " + token);
+    }
+  }
+
+  @Test
+  void logitsWithoutAFiniteScoreAreAFailureNotAToken() {
+    float[] logits = {Float.NaN, Float.NaN};
+    assertThrows(IllegalStateException.class, () -> new Sampler(SamplingConfig.greedy(), 2).sample(logits, new int[0], 0));
+  }
 }
