@@ -17,6 +17,7 @@ import dev.overture.protocol.HistoryItem;
 import dev.overture.protocol.OpenerAccept;
 import dev.overture.protocol.OpenerRepair;
 import dev.overture.protocol.OpenerRewind;
+import dev.overture.protocol.ProtocolLimits;
 import dev.overture.protocol.Role;
 import dev.overture.protocol.ServerEvent;
 import dev.overture.protocol.TurnEvent;
@@ -296,6 +297,11 @@ public final class Conversation implements AutoCloseable {
     return next;
   }
 
+  /** The opener goes out word by word: within what the cloud announced, or it refuses the turn. */
+  private ProtocolLimits openerLimits() {
+    return socket == null ? ProtocolLimits.defaults() : socket.limits();
+  }
+
   private void onPartial() {
     String text = pendingPartial.getAndSet(null);
     if (text == null || closed) {
@@ -310,7 +316,9 @@ public final class Conversation implements AutoCloseable {
       return;
     }
     int target = policy.targetWords(current.expectedCloudNanos, wordsPerSecond);
-    OpenerDraft speculative = micro.draftOpener(target, word -> {}, () -> pendingPartial.get() != null || finalPending || current.stop);
+    ProtocolLimits limits = openerLimits();
+    OpenerDraft speculative = micro.draftOpener(Math.min(target, limits.maxOpenerWords()), limits.maxWordChars(), word -> {},
+        () -> pendingPartial.get() != null || finalPending || current.stop);
     if (speculative.complete() && !speculative.words().isEmpty()) {
       draft = speculative;
       draftFor = text;
@@ -368,7 +376,10 @@ public final class Conversation implements AutoCloseable {
       }
       return;
     }
-    OpenerDraft made = micro.draftOpener(target, word -> openerWord(current, word), () -> current.stop);
+    ProtocolLimits limits = openerLimits();
+    OpenerDraft made =
+        micro.draftOpener(Math.min(target, limits.maxOpenerWords()), limits.maxWordChars(),
+            word -> openerWord(current, word), () -> current.stop);
     if (current.stop) {
       return; // a cancel is queued behind this task
     }

@@ -318,7 +318,8 @@ public final class WebSocketLink implements AutoCloseable {
     return "c-" + seq;
   }
 
-  private ProtocolLimits limits() {
+  /** The limits in force: the session's announced ones, else the protocol's defaults. */
+  public ProtocolLimits limits() {
     return session == null ? codec.limits() : session.limits();
   }
 

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -76,6 +77,7 @@ public final class MicroSession implements AutoCloseable {
     if (model.tokenizer().eos() >= 0) {
       stopTokens.add(model.tokenizer().eos());
     }
+    stopTokens.addAll(model.tokenizer().endOfGeneration()); // <|endoftext|>, <|eom_id|>: never said, so they end
     OptionalInt endOfTurn = model.tokenizer().tokenId(format.endOfTurn());
     if (endOfTurn.isPresent()) {
       stopTokens.add(endOfTurn.getAsInt());
@@ -118,11 +120,22 @@ public final class MicroSession implements AutoCloseable {
    * @param abort polled between tokens; true stops the generation (the draft is then incomplete)
    */
   public OpenerDraft draftOpener(int maxWords, Consumer<String> onWord, BooleanSupplier abort) {
+    return draftOpener(maxWords, MAX_WORD_CHARS, onWord, abort);
+  }
+
+  /**
+   * {@link #draftOpener(int, Consumer, BooleanSupplier)} with words of at most {@code maxWordChars}
+   * code points (the session's announced {@code max_word_chars}): a longer word ends the opener.
+   */
+  public OpenerDraft draftOpener(int maxWords, int maxWordChars, Consumer<String> onWord, BooleanSupplier abort) {
     List<String> words = new ArrayList<>();
     boolean[] sentenceEnd = {false};
     Generation generation = new Generation(copyRule(protectedTexts, ""), word -> {
       String text = words.isEmpty() ? stripLeading(word) : normalizeSeparators(word);
-      if (words.size() >= maxWords || sentenceEnd[0] || text.isEmpty() || text.length() > MAX_WORD_CHARS) {
+      // Only what the protocol counts as one word may go out as an opener word: whitespace alone
+      // before the end of the reply is none, and the cloud would refuse the turn.
+      if (words.size() >= maxWords || sentenceEnd[0] || !Words.isOpenerWord(text, words.isEmpty())
+          || text.codePointCount(0, text.length()) > Math.min(maxWordChars, MAX_WORD_CHARS)) {
         return false;
       }
       words.add(text);
@@ -154,7 +167,7 @@ public final class MicroSession implements AutoCloseable {
       String text = first[0] ? stripLeading(word)
           : attaches[0] && !word.isEmpty() && !Character.isWhitespace(word.charAt(0)) ? word
           : normalizeSeparators(word);
-      if (text.isEmpty() || text.length() > MAX_WORD_CHARS) {
+      if (Words.count(text) == 0 || text.length() > MAX_WORD_CHARS) {
         return false;
       }
       first[0] = false;
@@ -176,18 +189,40 @@ public final class MicroSession implements AutoCloseable {
     session.close();
   }
 
-  /** Whether {@code word} ends a sentence: its last letter-like character is followed by . ! or ?. */
+  /**
+   * Whether {@code word} ends a sentence: its last letter-like character is followed by . ! or ?,
+   * unless the dot belongs to a list number ({@code "1."}), an abbreviation with inner dots ({@code
+   * "e.g."}, {@code "U.S."}) or a title ({@code "Mr."}).
+   */
   static boolean endsSentence(String word) {
     for (int i = word.length() - 1; i >= 0; i--) {
       char c = word.charAt(i);
-      if (c == '.' || c == '!' || c == '?' || c == '\u3002') {
+      if (c == '!' || c == '?' || c == '\u3002') {
         return true;
+      }
+      if (c == '.') {
+        return !abbreviation(word.substring(0, i).trim());
       }
       if (c != '"' && c != '\'' && c != ')' && c != '\u201d' && c != '\u2019') {
         return false;
       }
     }
     return false;
+  }
+
+  private static final Set<String> TITLES =
+      new HashSet<>(Arrays.asList("mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "no", "fig", "approx"));
+
+  /** Whether the text before a final dot is a list number, a dotted abbreviation or a title. */
+  private static boolean abbreviation(String beforeDot) {
+    if (beforeDot.isEmpty()) {
+      return false;
+    }
+    boolean digits = true;
+    for (int i = 0; i < beforeDot.length(); i++) {
+      digits &= Character.isDigit(beforeDot.charAt(i));
+    }
+    return digits || beforeDot.indexOf('.') >= 0 || TITLES.contains(beforeDot.toLowerCase(Locale.ROOT));
   }
 
   private static String stripLeading(String word) {
@@ -313,6 +348,9 @@ public final class MicroSession implements AutoCloseable {
         int token = sampler.sample(logits, history, history.length);
         if (copy != null) {
           token = copy.choose(logits, token, tokens);
+          if (!stopTokens.contains(token) && !tokens.sayable(token)) { // no candidate: never a control token
+            token = tokens.bestSayable(logits, t -> true);
+          }
         } else if (!tokens.sayable(token) || !wellFormed(token)) {
           token = bestWellFormed(logits);
         }
@@ -337,9 +375,8 @@ public final class MicroSession implements AutoCloseable {
           break;
         }
       }
-      if (!stopped) {
-        streamer.finish();
-      }
+      // Cut by the cap or the context, not ended by the model: the word in progress may be half a
+      // word ("extra" of "extraordinary") or half a character, so it is not said.
       return true;
     }
   }

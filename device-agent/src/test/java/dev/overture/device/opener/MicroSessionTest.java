@@ -51,8 +51,8 @@ final class MicroSessionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {" it", " it,", " 3.5", " U.S.A", ""})
-  void sentenceGoesOnAfterOtherCharacters(String word) {
+  @ValueSource(strings = {" it", " it,", " 3.5", " U.S.A", "", "1.", " 12.", " Mr.", " Dr.", " e.g.", " U.S."})
+  void sentenceGoesOnAfterOtherCharactersListNumbersAndAbbreviations(String word) {
     assertFalse(MicroSession.endsSentence(word));
   }
 
@@ -75,6 +75,20 @@ final class MicroSessionTest {
     OpenerDraft draft = draft(2, () -> false);
 
     assertTrue(draft.words().size() <= 2, draft.words().toString());
+  }
+
+  @Test
+  void openerWordsStayWithinTheAnnouncedWordLength() {
+    MicroSession micro = session();
+    micro.prepare(HISTORY, QUESTION);
+    OpenerDraft unlimited = micro.draftOpener(6, word -> {}, () -> false);
+    int longest = unlimited.words().stream().mapToInt(String::length).max().orElseThrow();
+    micro.prepare(HISTORY, QUESTION);
+
+    OpenerDraft limited = micro.draftOpener(6, longest - 1, word -> {}, () -> false);
+
+    assertTrue(limited.words().size() < unlimited.words().size(), limited.words() + " against " + unlimited.words());
+    limited.words().forEach(word -> assertTrue(word.length() < longest, word));
   }
 
   @Test
