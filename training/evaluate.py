@@ -6,9 +6,10 @@ Question sets: definitions of trained synsets asked in the two never-trained phr
 synsets both models were taught and those only the MoE was (--micro-synsets), and definitions of synsets
 neither was taught. Prints (markdown) answer accuracy = token F1 of the answer against the gold WordNet gloss for the micro
 model alone, the MoE alone and the split (the micro's first 4/6/8 words, continued greedily by the MoE
-with the opener as an assistant prefix); perplexity of each model on the held-out dialogues; the share of
-openers the MoE accepts (mean per-token log-prob of the opener under the MoE >= --accept nats); and the
-MoE's routing on held-out text (per-layer expert load, switch rate of consecutive tokens).
+with the opener as an assistant prefix); the split with the service's verdict at several thresholds, and
+its rates (accept / rewind / repair, D62: as heard); perplexity of each model on the held-out dialogues;
+what the openers name; and the MoE's routing on held-out text (per-layer expert load, switch rate of
+consecutive tokens).
 """
 import argparse
 import json
@@ -254,10 +255,11 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     out = {"micro": answers(micro, tok, prompts, cache=caches["micro"], copy_from=copy_from, plain=args.raw_micro),
            "moe": answers(moe, tok, prompts, cache=caches["moe"])}
     verdicts = {}
+    word_scores = {}
     for n in SPLITS:
         openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
         out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
-        scores = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
+        scores = word_scores[n] = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
         for t in args.rewind:
             bad = [first_bad_word(sc, t) for sc in scores]
             cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
@@ -271,6 +273,43 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     heard = [" ".join(a.split(" ")[:args.heard]) for a in out["micro"]]
     bridged = answers(moe, tok, prompts, [h + REPAIR_BRIDGES[-1] for h in heard], cache=caches["moe"])
     out["repair"] = [a[len(h + REPAIR_BRIDGES[-1]):] for a, h in zip(bridged, heard)]
+    # The verdict as the service gives it since D62, and as the user hears it: a heard word cannot be
+    # unsaid, so a bad one among the first --heard words is repaired, and only below the repair
+    # threshold; a later bad word below the rewind threshold is rewound. A repair, as HandoffSession makes
+    # it, keeps every committed opener word, says the bridge, and the MoE answers again after opener +
+    # bridge: scored on the opener and that answer (the bridge itself is not). A repair is needless when
+    # the opener states no wrong fact (wrong_fact): the user hears an apology for a right opener.
+    for n in SPLITS:
+        openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
+        scores = word_scores[n]
+        restarts = [a[len(o + REPAIR_BRIDGES[-1]):] for a, o in zip(
+            answers(moe, tok, prompts, [o + REPAIR_BRIDGES[-1] for o in openers], cache=caches["moe"]), openers)]
+        for t in args.rewind:
+            for tr in args.repair:
+                if tr > t:
+                    continue
+                spoken, kinds = [], []
+                for o, sc in zip(openers, scores):
+                    sc = sc or []
+                    k = min(args.heard, len(sc))
+                    if any(x < tr for x in sc[:k]):
+                        spoken.append(None)
+                        kinds.append("repair")
+                        continue
+                    bad = next((j for j in range(k, len(sc)) if sc[j] < t), None)
+                    spoken.append(o if bad is None else " ".join(o.split(" ")[:bad]))
+                    kinds.append("accept" if bad is None else "rewind")
+                cont = answers(moe, tok, [p for p, c in zip(prompts, spoken) if c is not None],
+                               [c for c in spoken if c is not None], cache=caches["moe"])
+                it = iter(cont)
+                said = [next(it) if c is not None else o + " " + r.lstrip()
+                        for c, o, r in zip(spoken, openers, restarts)]
+                key = f"{n}@{t:g}/{tr:g}"
+                out[f"honest{key}"] = said
+                needless = [kind == "repair" and not wrong_fact(o, r["lemma"], g)
+                            for kind, o, r, g in zip(kinds, openers, rows, golds)]
+                verdicts[f"honest{key}"] = {kind: kinds.count(kind) / len(kinds) for kind in ("accept", "rewind", "repair")}
+                verdicts[f"honest{key}"]["needless_repair"] = sum(needless) / len(needless)
     f1 = {k: sum(token_f1(a, g) for a, g in zip(v, golds)) / len(v) for k, v in out.items()}
     named = [names_lemma(" ".join(a.split(" ")[:SPLITS[0] + len(r["lemma"].split()) - 1]), r["lemma"]) for a, r in zip(out["micro"], rows)]
     correctness = {"names_lemma": share(named),
@@ -280,7 +319,7 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
         correctness[f"wrong_fact{n}"] = sum(wrong_fact(" ".join(a.split(" ")[:n]), r["lemma"], g)
                                             for a, r, g in zip(out["micro"], rows, golds)) / len(rows)
     docs = encode_all(tok, rows)
-    examples = [dict({"prompt": p, "gold": g}, **{k: v[i] for k, v in out.items() if not k.startswith("verdict")})
+    examples = [dict({"prompt": p, "gold": g}, **{k: v[i] for k, v in out.items() if not k.startswith(("verdict", "honest"))})
                 for i, (p, g) in enumerate(zip(prompts, golds))]
     return {"n": len(rows), "f1": f1, "verdicts": verdicts, "openers": correctness,
             "ppl_micro": perplexity(micro, docs), "ppl_moe": perplexity(moe, docs), "examples": examples[:8]}
@@ -302,6 +341,9 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="dialogues per held-out set (0: all)")
     ap.add_argument("--rewind", type=float, nargs="*", default=[-10.0, -6.0, -4.0, -3.0, -2.0],
                     help="verdict thresholds: a word is bad below this mean token log-prob (the service's min-word-logprob)")
+    ap.add_argument("--repair", type=float, nargs="*", default=[-10.0, -8.0, -6.0, -4.0, -3.0],
+                    help="repair thresholds: a heard word is repaired only below this (the service's"
+                         " min-heard-word-logprob); each pair with a rewind threshold at least as high is measured")
     ap.add_argument("--heard", type=int, default=1,
                     help="opener words already heard when the verdict arrives: a bad word among them is a repair, a later"
                          " one a rewind (1: the replay found the first word playing before any verdict)")
@@ -341,6 +383,22 @@ def main():
             cells.append(" / ".join(pct(r["f1"][f"verdict{n}@{t:g}"]) for n in SPLITS)
                          + f" ({pct(v['accept'])} / {pct(v['rewind'])} / {pct(v['repair'])})")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print(f"\nThe verdict as heard (D62): a bad word among the first {args.heard} is repaired, and only below the"
+          " repair threshold (the whole opener is spoken, then the bridge, then the MoE answers again; the bridge is not scored); a later bad word"
+          " below the rewind threshold is rewound. F1 (%) at 4 / 8 words, then on the 4-word opener: repairs /"
+          " needless repairs (the opener states no wrong fact) (%).\n")
+    pairs = [(t, tr) for t in args.rewind for tr in args.repair if tr <= t]
+    names = list(results)
+    print("| rewind / repair | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for t, tr in pairs:
+        cells = []
+        for name in names:
+            r = results[name]
+            v = r["verdicts"][f"honest{SPLITS[0]}@{t:g}/{tr:g}"]
+            cells.append(pct(r["f1"][f"honest{SPLITS[0]}@{t:g}/{tr:g}"]) + " / " + pct(r["f1"][f"honest{SPLITS[-1]}@{t:g}/{tr:g}"])
+                         + f" ({pct(v['repair'])} / {pct(v['needless_repair'])})")
+        print(f"| {t:g} / {tr:g} | " + " | ".join(cells) + " |")
     print(f"\nAfter a repair bridge: the first {args.heard} opener word(s), \"{REPAIR_BRIDGES[-1].strip()}\", then the MoE;"
           " F1 (%) of what follows the bridge, against the MoE's plain answer.\n")
     print("| set | MoE alone | after a repair bridge |")

@@ -246,7 +246,11 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=base_lr, betas=(0.9, 0.95), eps=1e-8)
     state = {"step": 0, "tokens": 0, "seconds": 0.0, "epoch": 0, "offset": 0, "history": []}
-    if args.resume and os.path.exists(ckpt_path):
+    if args.resume and not os.path.exists(ckpt_path):
+        # Starting over instead would train a fresh model (--init is skipped with --resume) at the rate
+        # meant for the resumed one, and say nothing.
+        raise SystemExit(f"--resume: no checkpoint at {ckpt_path} (check --run and --model)")
+    if args.resume:
         ck = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])

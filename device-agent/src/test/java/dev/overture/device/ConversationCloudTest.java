@@ -51,7 +51,8 @@ class ConversationCloudTest {
   @BeforeAll
   static void startClouds() {
     cloud = LocalCloudService.start(Map.of("overture.embedded.model-path", MOE, "overture.verify.min-word-logprob", "-4"), RecordingEngine::new);
-    strictCloud = LocalCloudService.start(Map.of("overture.embedded.model-path", MOE, "overture.verify.min-word-logprob", "-0.000001"), null);
+    strictCloud = LocalCloudService.start(Map.of("overture.embedded.model-path", MOE, "overture.verify.min-word-logprob", "-0.000001",
+        "overture.verify.min-heard-word-logprob", "-0.000001"), null);
   }
 
   @AfterAll

@@ -5,10 +5,14 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns the engine's per-word scores of a committed opener into a {@link Verdict}: accept when no
- * word is bad; rewind to the last good word when the device has not yet spoken the first bad
- * one; repair when it has (or when the transport cannot carry a rewind). An engine that cannot
- * score ({@link OpenerScore#unscored()}) is always accepted. Stateless and thread-safe.
+ * Turns the engine's per-word scores of a committed opener into a {@link Verdict}. A word the user
+ * has heard cannot be unsaid, so it is judged by a lower bar: the opener is repaired (after its
+ * last word, with a bridge) when a heard word is below {@code min-heard-word-logprob}; otherwise
+ * it is rewound to its first unheard word below {@code min-word-logprob}; otherwise accepted. A
+ * false alarm on an unheard word costs a few words the cloud says instead, one on a heard word an
+ * apology: hence two bars (decision D62). Over the one-shot HTTP binding, which cannot carry a
+ * rewind, every word counts as heard. An engine that cannot score ({@link
+ * OpenerScore#unscored()}) is always accepted. Stateless and thread-safe.
  */
 @Component
 public final class OpenerVerifier {
@@ -26,14 +30,22 @@ public final class OpenerVerifier {
    * @param canRewind false for the one-shot HTTP binding, which has no channel for the ack
    */
   public Verdict verdict(OpenerScore score, int committedWords, int wordsHeard, boolean canRewind) {
-    int bad = firstBadWord(score, committedWords);
-    if (bad < 0) {
+    if (!properties.enabled() || !score.scored() || score.words() != committedWords) {
       return new Verdict.Accept(committedWords);
     }
-    if (canRewind && wordsHeard <= bad) {
-      return new Verdict.Rewind(bad);
+    int heard = canRewind ? Math.max(0, Math.min(wordsHeard, committedWords)) : committedWords;
+    float repairBelow = Math.min(properties.minHeardWordLogprob(), properties.minWordLogprob());
+    for (int i = 0; i < heard; i++) {
+      if (score.wordLogProbability(i) < repairBelow) {
+        return new Verdict.Repair(committedWords);
+      }
     }
-    return new Verdict.Repair(committedWords);
+    for (int i = heard; i < committedWords; i++) {
+      if (score.wordLogProbability(i) < properties.minWordLogprob()) {
+        return new Verdict.Rewind(i);
+      }
+    }
+    return new Verdict.Accept(committedWords);
   }
 
   /** The repair bridge for a turn: picked by the turn id, so a retried turn says the same. */
@@ -45,18 +57,5 @@ public final class OpenerVerifier {
   /** Whether openers are scored at all. */
   public boolean enabled() {
     return properties.enabled();
-  }
-
-  /** The index of the first word below the threshold, or -1. */
-  private int firstBadWord(OpenerScore score, int committedWords) {
-    if (!properties.enabled() || !score.scored() || score.words() != committedWords) {
-      return -1;
-    }
-    for (int i = 0; i < committedWords; i++) {
-      if (score.wordLogProbability(i) < properties.minWordLogprob()) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

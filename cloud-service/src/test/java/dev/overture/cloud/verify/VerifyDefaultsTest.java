@@ -18,5 +18,6 @@ class VerifyDefaultsTest {
   @Test
   void theServiceUsesTheMeasuredDefaultThreshold() {
     assertThat(properties.minWordLogprob()).isEqualTo(Float.parseFloat(VerifyProperties.DEFAULT_MIN_WORD_LOGPROB));
+    assertThat(properties.minHeardWordLogprob()).isEqualTo(Float.parseFloat(VerifyProperties.DEFAULT_MIN_HEARD_WORD_LOGPROB));
   }
 }
