@@ -28,15 +28,19 @@ class GracefulShutdownTest {
 
   private static final String KEY = "shutdown-key-0123456789";
 
+  /** The service with the puppet engine in an application context of its own, which the test closes. */
+  private static ConfigurableApplicationContext service(String drainTimeout) {
+    return new SpringApplicationBuilder(CloudServiceApplication.class, PuppetEngineConfiguration.class)
+        .run(
+            "--server.port=0",
+            "--overture.engine.kind=puppet",
+            "--overture.security.api-keys=" + KEY,
+            "--overture.lifecycle.drain-timeout=" + drainTimeout);
+  }
+
   @Test
   void shutdownAnnouncesGoAwayDrainsTheRunningTurnAndThenCloses() throws Exception {
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(CloudServiceApplication.class, PuppetEngineConfiguration.class)
-            .run(
-                "--server.port=0",
-                "--overture.engine.kind=puppet",
-                "--overture.security.api-keys=" + KEY,
-                "--overture.lifecycle.drain-timeout=5s");
+    ConfigurableApplicationContext context = service("5s");
     try {
       int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
       PuppetEngine puppet = context.getBean(PuppetEngine.class);
@@ -72,13 +76,7 @@ class GracefulShutdownTest {
 
   @Test
   void aOneShotTurnStillRunningAtTheDrainTimeoutEndsWithAnErrorAndAFailedDone() throws Exception {
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(CloudServiceApplication.class, PuppetEngineConfiguration.class)
-            .run(
-                "--server.port=0",
-                "--overture.engine.kind=puppet",
-                "--overture.security.api-keys=" + KEY,
-                "--overture.lifecycle.drain-timeout=1s");
+    ConfigurableApplicationContext context = service("1s");
     try {
       int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
       PuppetEngine.Reply reply = context.getBean(PuppetEngine.class).expectReply();
