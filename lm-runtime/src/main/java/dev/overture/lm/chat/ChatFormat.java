@@ -148,8 +148,16 @@ public enum ChatFormat {
     return format;
   }
 
-  /** The format whose markers {@code template} (Jinja source) contains, if any. */
+  /**
+   * The format whose markers {@code template} (Jinja source) contains, if any. Variants that share
+   * the markers but render differently are not recognised, rather than rendered wrong: Phi-4's
+   * ChatML with {@code <|im_sep|>}, and Qwen3's thinking template (whose replies open with a
+   * {@code <think>} block a device must not say).
+   */
   public static Optional<ChatFormat> recognise(String template) {
+    if (template.contains("<|im_sep|>") || template.contains("<think>") || template.contains("enable_thinking")) {
+      return Optional.empty();
+    }
     if (template.contains("<|im_start|>")) {
       return Optional.of(CHATML);
     }

@@ -105,6 +105,9 @@ class ChatFormatTest {
     assertEquals(ChatFormat.LLAMA3, ChatFormat.fromGguf(llama3, Tokenizer.fromGguf(llama3)));
     assertEquals("<|eot_id|>", ChatFormat.LLAMA3.endOfTurn());
     assertFalse(ChatFormat.recognise("{{ messages }}").isPresent());
+    // Same markers, another rendering: refused rather than rendered wrong.
+    assertFalse(ChatFormat.recognise("<|im_start|>{{ m.role }}<|im_sep|>{{ m.content }}<|im_end|>").isPresent());
+    assertFalse(ChatFormat.recognise("{%- if enable_thinking %}<|im_start|>assistant\n<think>\n\n</think>").isPresent());
   }
 
   @Test
