@@ -135,6 +135,18 @@ def first_bad_word(scores, threshold):
     return None
 
 
+def heard_verdict(scores, heard, rewind_bar, repair_bar):
+    """The service's verdict (OpenerVerifier, D62) on an opener's word scores when its first `heard` words
+    were heard: ("repair", None) when a heard word is below the lower of the two bars, else ("rewind", i)
+    at the first later word below the rewind bar, else ("accept", None). Unscored openers are accepted."""
+    scores = scores or []
+    k = min(heard, len(scores))
+    if any(x < min(repair_bar, rewind_bar) for x in scores[:k]):
+        return "repair", None
+    bad = next((j for j in range(k, len(scores)) if scores[j] < rewind_bar), None)
+    return ("accept", None) if bad is None else ("rewind", bad)
+
+
 def rewound(opener, scores, threshold):
     """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
     bad = first_bad_word(scores, threshold)
@@ -290,15 +302,9 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
                     continue
                 spoken, kinds = [], []
                 for o, sc in zip(openers, scores):
-                    sc = sc or []
-                    k = min(args.heard, len(sc))
-                    if any(x < tr for x in sc[:k]):
-                        spoken.append(None)
-                        kinds.append("repair")
-                        continue
-                    bad = next((j for j in range(k, len(sc)) if sc[j] < t), None)
-                    spoken.append(o if bad is None else " ".join(o.split(" ")[:bad]))
-                    kinds.append("accept" if bad is None else "rewind")
+                    kind, bad = heard_verdict(sc, args.heard, t, tr)
+                    kinds.append(kind)
+                    spoken.append(None if kind == "repair" else o if bad is None else " ".join(o.split(" ")[:bad]))
                 cont = answers(moe, tok, [p for p, c in zip(prompts, spoken) if c is not None],
                                [c for c in spoken if c is not None], cache=caches["moe"])
                 it = iter(cont)

@@ -276,6 +276,26 @@ def check_follow_up_rounds():
     print("corpus: later follow-up rounds stay on the training synsets and phrasings")
 
 
+def check_heard_verdict():
+    """evaluate.py's verdict as heard decides as the service's OpenerVerifier (its unit test's cases)."""
+    from evaluate import heard_verdict  # noqa: E402
+    cases = [  # scores, heard, rewind bar, repair bar -> verdict (OpenerVerifierTest)
+        ([-1, -7.9, -2], 0, -8, -8, ("accept", None)),
+        ([-1, -2, -9, -1], 2, -8, -8, ("rewind", 2)),
+        ([-1, -9, -1], 2, -8, -8, ("repair", None)),
+        ([-4, -1, -4, -1], 1, -3, -6, ("rewind", 2)),
+        ([-4, -1, -1], 1, -3, -6, ("accept", None)),
+        ([-7, -1, -4], 1, -3, -6, ("repair", None)),
+        ([-4, -1], 0, -3, -6, ("rewind", 0)),
+        ([-4, -1], 1, -6, -3, ("accept", None)),  # a repair bar above the rewind bar is capped by it
+        (None, 1, -3, -6, ("accept", None)),
+    ]
+    for scores, heard, rewind, repair, want in cases:
+        got = heard_verdict(scores, heard, rewind, repair)
+        assert got == want, (scores, heard, rewind, repair, got, want)
+    print(f"verdict: {len(cases)} cases decided as the service's OpenerVerifier decides them")
+
+
 if __name__ == "__main__":
     np.seterr(all="ignore")
     check_pretokenizer()
@@ -286,5 +306,6 @@ if __name__ == "__main__":
     check_opener_forms()
     check_follow_up_rounds()
     check_faithful_copy()
+    check_heard_verdict()
     check_gguf(check_bpe())
     print("selftest: all checks passed")
