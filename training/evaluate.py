@@ -324,7 +324,8 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     for n in SPLITS:
         correctness[f"wrong_fact{n}"] = sum(wrong_fact(" ".join(a.split(" ")[:n]), r["lemma"], g)
                                             for a, r, g in zip(out["micro"], rows, golds)) / len(rows)
-    docs = encode_all(tok, rows)
+    # Only each dialogue's last answer: a follow-up's first answer is a training answer word for word.
+    docs = [(ids, spans[-1:]) for ids, spans in encode_all(tok, rows)]
     examples = [dict({"prompt": p, "gold": g}, **{k: v[i] for k, v in out.items() if not k.startswith(("verdict", "honest"))})
                 for i, (p, g) in enumerate(zip(prompts, golds))]
     return {"n": len(rows), "f1": f1, "verdicts": verdicts, "openers": correctness,
