@@ -22,11 +22,16 @@ overture_find_jdk() {
       tried="$tried JAVA_HOME=$JAVA_HOME (no javac: not a JDK);"
     fi
   fi
-  best=""; bestv=0
   from_path=$(overture_jdk_of_path_javac || true)
+  if [ -n "$from_path" ] && [ -x "$from_path/bin/javac" ]; then
+    v=$(overture_java_major "$from_path")
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$from_path"; return 0; fi
+  fi
+  best=""; bestv=0
+  home="${HOME:-/nonexistent}"
   for d in ${from_path:+"$from_path"} /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home /opt/java/* \
-      /opt/jdk* "$HOME"/.sdkman/candidates/java/* /opt/homebrew/opt/openjdk*/libexec/openjdk.jdk/Contents/Home \
-      /usr/local/opt/openjdk*/libexec/openjdk.jdk/Contents/Home "$HOME"/.jdks/*; do
+      /opt/jdk* "$home"/.sdkman/candidates/java/* /opt/homebrew/opt/openjdk*/libexec/openjdk.jdk/Contents/Home \
+      /usr/local/opt/openjdk*/libexec/openjdk.jdk/Contents/Home "$home"/.jdks/*; do
     [ -x "$d/bin/javac" ] || continue
     v=$(overture_java_major "$d")
     if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best="$d"; bestv="$v"; fi

@@ -68,7 +68,7 @@ final class BenchOffloadCommand implements Callable<Integer> {
   Path model = BundledModels.path(BundledModels.MOE);
 
   @Option(names = "--text", description = "Held-out text: a replay trace whose questions and gold answers are run (default: ${DEFAULT-VALUE}).")
-  Path text = Path.of("trace-replay/traces/heldout-questions.jsonl");
+  Path text = BundledModels.inCheckout("trace-replay/traces/heldout-questions.jsonl");
 
   @Option(names = "--decode-tokens", description = "Tokens generated per prompt in the speed runs (default: ${DEFAULT-VALUE}).")
   int decodeTokens = 48;

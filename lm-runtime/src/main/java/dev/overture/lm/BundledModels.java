@@ -26,7 +26,15 @@ public final class BundledModels {
 
   /** Where the bundled {@code fileName} is (see the class comment). */
   public static Path path(String fileName) {
-    return resolve(Paths.get("models", fileName), System.getenv(HOME_VARIABLE));
+    return inCheckout("models/" + fileName);
+  }
+
+  /**
+   * Where another file that ships in the checkout is ({@code trace-replay/traces/...}), found the
+   * same way as the models.
+   */
+  public static Path inCheckout(String relativePath) {
+    return resolve(Paths.get(relativePath), System.getenv(HOME_VARIABLE));
   }
 
   /**

@@ -191,7 +191,7 @@ public final class ReplayCommand implements Runnable {
     Path shareGpt;
 
     @Option(names = "--questions", description = "Trace whose user texts fill arrival-only imports (default: ${DEFAULT-VALUE}).")
-    Path questions = Path.of("trace-replay/traces/heldout-questions.jsonl");
+    Path questions = BundledModels.inCheckout("trace-replay/traces/heldout-questions.jsonl");
 
     @Option(names = "--limit", description = "At most this many conversations (default: ${DEFAULT-VALUE}).")
     int limit = 200;

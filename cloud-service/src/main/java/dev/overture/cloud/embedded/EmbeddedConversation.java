@@ -66,7 +66,12 @@ final class EmbeddedConversation implements EngineConversation {
       return;
     }
     cachedAtCommit = -1; // a new context belongs to a new commit
-    InferenceSession session = model.caches().pin(this);
+    InferenceSession session;
+    try {
+      session = model.caches().pin(this);
+    } catch (RuntimeException e) { // no cache fits: the commit meets the same failure and reports it
+      return;
+    }
     if (session == null) {
       return; // every cache is busy; the commit will prefill what is missing
     }

@@ -104,18 +104,15 @@ final class KvCachePool implements AutoCloseable {
     if (session != null) {
       return session;
     }
+    OutOfMemoryError tooLarge = null;
     if (created < capacity) {
-      InferenceSession fresh;
       try {
-        fresh = factory.get();
+        InferenceSession fresh = factory.get();
+        created++; // only once it exists, so that a failed allocation can be tried again
+        return fresh;
       } catch (OutOfMemoryError e) { // one large array that did not fit: the heap is otherwise intact
-        throw new EngineFailureException(
-            EngineFailureException.Kind.FAILED,
-            "a new KV cache does not fit in the heap (" + created + " exist): lower overture.embedded.max-sessions or raise -Xmx",
-            e);
+        tooLarge = e; // an idle conversation's cache can still be taken
       }
-      created++; // only once it exists, so that a failed allocation can be tried again
-      return fresh;
     }
     for (Iterator<Map.Entry<Object, Lease>> it = owned.entrySet().iterator(); it.hasNext(); ) {
       Lease lease = it.next().getValue();
@@ -125,6 +122,12 @@ final class KvCachePool implements AutoCloseable {
         lease.session.rollback(0);
         return lease.session;
       }
+    }
+    if (tooLarge != null) {
+      throw new EngineFailureException(
+          EngineFailureException.Kind.FAILED,
+          "a new KV cache does not fit in the heap (" + created + " exist): lower overture.embedded.max-sessions or raise -Xmx",
+          tooLarge);
     }
     return null;
   }

@@ -88,8 +88,11 @@ public final class SeamlessJoin {
     int before = prefix.length() - Character.charCount(last);
     boolean standsAlone = before == 0 || Words.isSeparator(prefix.charAt(before - 1));
     int type = Character.getType(last);
-    if (type == Character.START_PUNCTUATION || type == Character.INITIAL_QUOTE_PUNCTUATION) {
+    if (type == Character.START_PUNCTUATION) {
       return true;
+    }
+    if (type == Character.INITIAL_QUOTE_PUNCTUATION) { // German closes with \u201c ("\u201eja\u201c"): opening only alone
+      return standsAlone;
     }
     if (type == Character.DASH_PUNCTUATION || last == '/') { // "well-" joins; a dash standing alone is a word
       return !standsAlone;

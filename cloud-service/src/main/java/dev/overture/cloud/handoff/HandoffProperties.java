@@ -64,8 +64,8 @@ public record HandoffProperties(
           + (2L * replayBufferEvents + 3));
     }
     for (Duration d : new Duration[] {pingInterval, idleTimeout, rewindAckTimeout, resumeWindow}) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("overture.handoff: every duration must be positive");
+      if (d.toMillis() < 1) { // announced in whole milliseconds: 500us would be announced as 0
+        throw new IllegalArgumentException("overture.handoff: every duration must be at least 1 ms, got " + d);
       }
       // session.started announces them in milliseconds, as 32-bit integers (at most 24.8 days)
       if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {

@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minHeardWordLogprob a word the user has already heard is repaired only when it is below
  *     this (and below {@code minWordLogprob}): an apology for a right word costs the user more than
  *     a rewound word that was never spoken. The default, {@value #DEFAULT_MIN_HEARD_WORD_LOGPROB},
- *     is measured on the bundled models (decision D62)
+ *     is measured on the bundled models (decision D62). "Heard" is what {@code playback.progress}
+ *     had reported when the verdict was made: a word the device says while a rewind travels is
+ *     still repaired whatever its score, as the protocol requires of an ack that kept more words
  * @param repairBridges short self-repairs spoken after an opener that was already heard but is
  *     wrong; each starts with its own separator and ends without one, and the freshly generated
  *     answer follows it. One is picked per turn.

@@ -101,4 +101,24 @@ class KvCachePoolTest {
       assertThat(pool.live()).isEqualTo(1);
     }
   }
+
+  @Test
+  void whenNoNewCacheFitsAnIdleConversationsCacheIsTaken() {
+    int[] calls = {0};
+    java.util.function.Supplier<InferenceSession> oneFits =
+        () -> {
+          if (calls[0]++ > 0) {
+            throw new OutOfMemoryError("Java heap space");
+          }
+          return model.newSession(SessionOptions.defaults().withContextLength(64));
+        };
+    try (KvCachePool pool = new KvCachePool(oneFits, 4)) {
+      InferenceSession first = pool.pin("a");
+      pool.unpin("a");
+      assertThat(pool.pin("b")).isSameAs(first); // a's, idle, rather than a failure
+      assertThat(pool.evictions()).isEqualTo(1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.pin("c")) // b holds it pinned
+          .isInstanceOf(dev.overture.cloud.engine.EngineFailureException.class);
+    }
+  }
 }

@@ -120,5 +120,6 @@ class SeamlessJoinTest {
     assertThat(join("He said \"hi\"", "and", " left.")).isEqualTo(" and left.");
     assertThat(join("Hello,", "world")).isEqualTo(" world");
     assertThat(join("In 1969", "astronauts", " landed.")).isEqualTo(" astronauts landed.");
+    assertThat(join("Er sagte \u201eja\u201c", " und", " ging.")).isEqualTo(" und ging."); // German closes with \u201c
   }
 }

@@ -34,6 +34,7 @@ class HandoffPropertiesTest {
   @Test
   void aZeroDurationIsRefused() {
     assertThatThrownBy(() -> properties(65536, Duration.ZERO)).hasMessageContaining("duration");
+    assertThatThrownBy(() -> properties(65536, Duration.ofNanos(500_000))).hasMessageContaining("at least 1 ms"); // announced as 0
   }
 
   @Test

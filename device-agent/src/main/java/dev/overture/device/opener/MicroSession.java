@@ -211,7 +211,7 @@ public final class MicroSession implements AutoCloseable {
   }
 
   private static final Set<String> TITLES =
-      new HashSet<>(Arrays.asList("mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "no", "fig", "approx"));
+      new HashSet<>(Arrays.asList("mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "fig", "approx"));
 
   /** Whether the text before a final dot is a list number, a dotted abbreviation or a title. */
   private static boolean abbreviation(String beforeDot) {
@@ -222,7 +222,9 @@ public final class MicroSession implements AutoCloseable {
     for (int i = 0; i < beforeDot.length(); i++) {
       digits &= Character.isDigit(beforeDot.charAt(i));
     }
-    return digits || beforeDot.indexOf('.') >= 0 || TITLES.contains(beforeDot.toLowerCase(Locale.ROOT));
+    // A list number has one or two digits; "1969." ends a sentence.
+    return (digits && beforeDot.length() <= 2) || beforeDot.indexOf('.') >= 0
+        || TITLES.contains(beforeDot.toLowerCase(Locale.ROOT));
   }
 
   private static String stripLeading(String word) {

@@ -45,7 +45,7 @@ final class MicroSessionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"it.", " it?", " it!", "\u3002", " \"it.\"", " (it.)", " it.\u201d", " it.'"})
+  @ValueSource(strings = {"it.", " it?", " it!", "\u3002", " \"it.\"", " (it.)", " it.\u201d", " it.'", " 1969.", " No."})
   void sentenceEndsAtAFullStopQuestionOrExclamationMarkBeforeClosingQuotes(String word) {
     assertTrue(MicroSession.endsSentence(word));
   }
