@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -71,6 +72,21 @@ final class ChatCompletionsHandler {
     this.limits = limits;
     this.maxRequestBytes = security.maxRequestBytes();
     this.metrics = metrics;
+  }
+
+  /**
+   * Serves {@code request} only with the principal the API key filter set: a second guard, so that
+   * a path the filter did not recognise as the API's is refused here too.
+   */
+  Mono<ServerResponse> requireKey(ServerRequest request, HandlerFunction<ServerResponse> next) {
+    return request.principal().hasElement().flatMap(keyed -> {
+      try {
+        return keyed ? next.handle(request)
+            : error(new OpenAiApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key", null, "missing bearer API key"));
+      } catch (Exception e) {
+        return Mono.error(e);
+      }
+    });
   }
 
   Mono<ServerResponse> models(ServerRequest request) {

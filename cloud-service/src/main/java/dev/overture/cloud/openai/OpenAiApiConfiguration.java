@@ -31,6 +31,7 @@ class OpenAiApiConfiguration {
         .POST("/v1/chat/completions", handler::chatCompletions)
         .GET("/v1/models", handler::models)
         .GET("/v1/models/{*model}", handler::model) // ids such as Qwen/Qwen2.5-7B-Instruct span segments
+        .filter(handler::requireKey)
         .build();
   }
 }

@@ -63,6 +63,7 @@ final class OpenAiApiException extends RuntimeException {
       case "request_too_large" -> ErrorCode.FRAME_TOO_LARGE;
       case "malformed_json" -> ErrorCode.MALFORMED_JSON;
       case "internal" -> ErrorCode.INTERNAL;
+      case "invalid_api_key" -> ErrorCode.UNAUTHORIZED;
       default -> ErrorCode.INVALID_EVENT;
     };
   }
