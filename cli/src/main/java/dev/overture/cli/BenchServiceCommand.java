@@ -163,8 +163,17 @@ final class BenchServiceCommand implements Callable<Integer> {
     if ("embedded".equals(engine) && (model == null || !Files.isRegularFile(model))) {
       throw new IllegalArgumentException("--engine embedded needs --model FILE (an existing GGUF file)");
     }
-    if (sessions < 1 || turns < 1 || warmupTurns < 0 || openerWords < 0 || openerWords > OPENER.length || durationSeconds < 1) {
-      throw new IllegalArgumentException("--sessions and --turns must be positive, --opener-words 0 to " + OPENER.length);
+    if (sessions < 1 || turns < 1) {
+      throw new IllegalArgumentException("--sessions and --turns must be at least 1, got " + sessions + " and " + turns);
+    }
+    if (warmupTurns < 0) {
+      throw new IllegalArgumentException("--warmup-turns cannot be negative, got " + warmupTurns);
+    }
+    if (openerWords < 0 || openerWords > OPENER.length) {
+      throw new IllegalArgumentException("--opener-words must be 0 to " + OPENER.length + ", got " + openerWords);
+    }
+    if (durationSeconds < 1) {
+      throw new IllegalArgumentException("--duration must be at least 1 second, got " + durationSeconds);
     }
     PrintStream out = System.out;
     String apiKey = "bench-" + UUID.randomUUID();

@@ -74,8 +74,15 @@ final class GenerateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     err.println(KernelSelection.select().describe());
-    SamplingConfig sampling = new SamplingConfig(temperature, temperature == 0 ? 0 : topK, temperature == 0 ? 1f : topP,
-        temperature == 0 ? 0f : minP, repeatPenalty, 64, seed);
+    SamplingConfig sampling;
+    SessionOptions options;
+    try { // before the model loads: a bad value is refused at once, naming its option
+      sampling = new SamplingConfig(temperature, temperature == 0 ? 0 : topK, temperature == 0 ? 1f : topP,
+          temperature == 0 ? 0f : minP, repeatPenalty, 64, seed);
+      options = SessionOptions.defaults().withContextLength(context).withThreads(threads);
+    } catch (IllegalArgumentException e) {
+      throw namingTheOption(e);
+    }
     try (LanguageModel lm = LanguageModel.load(model)) {
       err.println("model: " + lm);
       Tokenizer tokenizer = lm.tokenizer();
@@ -99,7 +106,7 @@ final class GenerateCommand implements Callable<Integer> {
       if (!chat) {
         out.print(prompt);
       }
-      try (InferenceSession session = lm.newSession(SessionOptions.defaults().withContextLength(context).withThreads(threads))) {
+      try (InferenceSession session = lm.newSession(options)) {
         long t0 = System.nanoTime();
         session.prefill(tokens);
         long t1 = System.nanoTime();
@@ -120,5 +127,21 @@ final class GenerateCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The runtime's fields, as this command's options call them. */
+  private static final String[][] OPTION_NAMES = {
+    {"temperature", "--temperature"}, {"topK", "--top-k"}, {"topP", "--top-p"}, {"minP", "--min-p"},
+    {"repetitionPenalty", "--repeat-penalty"}, {"contextLength", "--context"}, {"threads", "--threads"},
+  };
+
+  private static IllegalArgumentException namingTheOption(IllegalArgumentException e) {
+    String message = String.valueOf(e.getMessage());
+    for (String[] name : OPTION_NAMES) {
+      if (message.startsWith(name[0] + " ")) {
+        return new IllegalArgumentException(name[1] + message.substring(name[0].length()), e);
+      }
+    }
+    return e;
   }
 }

@@ -66,4 +66,13 @@ class GenerateCommandTest {
     assertEquals("1", r[0]);
     assertTrue(r[2].contains("overture generate: --max-tokens must be at least 1, got -1"), r[2]);
   }
+
+  @Test
+  void aBadSamplingOrSessionValueIsRefusedNamingTheOption() throws Exception {
+    String[] topP = run("generate", "--model", model().toString(), "--prompt", "x", "--temperature", "0.8", "--top-p", "1.5");
+    assertEquals("1", topP[0]);
+    assertTrue(topP[2].contains("overture generate: --top-p must be in (0, 1]"), topP[2]);
+    String[] context = run("generate", "--model", model().toString(), "--prompt", "x", "--context", "0");
+    assertTrue(context[2].contains("overture generate: --context must be positive"), context[2]);
+  }
 }
