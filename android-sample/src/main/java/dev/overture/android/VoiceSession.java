@@ -26,7 +26,8 @@ import dev.overture.device.TurnResult;
  *
  * <p>Turns are counted here to tell the words of a turn the user barged in on (already in the callback queue when
  * the cancel was sent) from those of the next one: the agent ends every turn it opens with exactly one {@link
- * #onTurnDone}, in order with its words, and every utterance that reaches it opens exactly one turn.
+ * #onTurnDone}, and every utterance that reaches it opens exactly one turn. Words normally come before their turn's
+ * {@code onTurnDone}; the words a pause held come after it, on resume, when the reply finished during the pause.
  *
  * <p>Not thread-safe: every call (recognizer, engine and agent callbacks included) comes on one thread, the app's
  * main thread.
@@ -246,7 +247,8 @@ final class VoiceSession implements AgentListener, Recognizer.Events {
 
   @Override
   public void onWord(ReplyWord word) {
-    int turn = turnsDone + 1;
+    // With no newer turn open, a word is one a pause held past its finished turn's onTurnDone.
+    int turn = turnsOpened == turnsDone ? turnsDone : turnsDone + 1;
     if (turn <= discardThrough || word.redelivered()) {
       return; // a reply the user talked over, or a copy of a word the queue kept across a hold
     }

@@ -154,6 +154,21 @@ class VoiceSessionTest {
   }
 
   @Test
+  void wordsAPauseHeldPastTheirTurnsEndStayWithThatTurn() {
+    replyPlaying(); // "A" started, " violin" queued
+    session.pressed(); // held
+    session.onTurnDone(done(TurnStatus.COMPLETED, "A violin is a"));
+
+    session.failed("no match"); // a false interruption: the agent resumes and hands over the held words
+    session.onWord(device(" is", 2));
+    session.onWord(device(" a", 3));
+
+    StringBuilder shown = new StringBuilder();
+    transcript.segments().forEach(segment -> shown.append(segment.text()));
+    assertTrue(shown.toString().contains("A violin is a"), shown.toString()); // one reply, not a second turn's
+  }
+
+  @Test
   void falseInterruptionSpeaksTheUnheardWordsAgain() {
     replyPlaying(); // "A" started, " violin" queued
     session.pressed();

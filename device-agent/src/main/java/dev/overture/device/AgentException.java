@@ -19,7 +19,10 @@ public final class AgentException extends Exception {
     CLOUD_ERROR,
     /** A frame from the cloud broke the handoff protocol; the connection was dropped. */
     PROTOCOL,
-    /** The conversation does not fit the micro model's context even without its history. */
+    /**
+     * The conversation does not fit the micro model's context even without its history, or the
+     * question is longer than the cloud's announced {@code max_context_chars}.
+     */
     CONTEXT_TOO_LARGE,
     /** A bug in the agent; the turn it happened in was ended. */
     INTERNAL

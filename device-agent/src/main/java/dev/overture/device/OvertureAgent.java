@@ -124,7 +124,7 @@ public final class OvertureAgent implements AutoCloseable {
    * A new conversation that continues {@code history} (oldest first; it reaches the cloud with the
    * first turn).
    *
-   * @throws IOException if the model's chat format is unknown
+   * @throws IllegalStateException if the agent is closed, or the model's session cannot be made
    */
   public Conversation newConversation(AgentListener listener, List<HistoryItem> history) {
     Objects.requireNonNull(listener, "listener");
@@ -289,7 +289,7 @@ public final class OvertureAgent implements AutoCloseable {
       return this;
     }
 
-    /** The micro model read from {@code in} (read whole at {@link #build()}; then closed). */
+    /** The micro model read from {@code in}: read whole now, then closed. */
     public Builder microModel(String name, InputStream in) throws IOException {
       try (InputStream stream = in) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -410,11 +410,15 @@ public final class OvertureAgent implements AutoCloseable {
      *
      * @throws IOException if the model cannot be read or is not a GGUF model the runtime can run
      *     (a {@code GgufFormatException} names the file and the fault)
-     * @throws IllegalStateException if no model was set
+     * @throws IllegalStateException if no model was set, or {@link AgentMode#CLOUD_ONLY} has no
+     *     {@code cloud(...)} (its turns would wait for a cloud that is never asked)
      */
     public OvertureAgent build() throws IOException {
       if (modelPath == null && modelImage == null) {
         throw new IllegalStateException("set the micro model: microModel(Path), microModel(String, ByteBuffer) or microModel(String, InputStream)");
+      }
+      if (mode == AgentMode.CLOUD_ONLY && cloudUrl == null) {
+        throw new IllegalStateException("cloud-only mode needs the cloud: set cloud(url, apiKey), or use SPLIT or DEVICE_ONLY");
       }
       LoadOptions options = kernels == null ? LoadOptions.defaults() : LoadOptions.defaults().withKernels(kernels);
       LanguageModel model = modelPath != null ? LanguageModel.load(modelPath, options) : LanguageModel.load(modelName, modelImage, options);

@@ -205,6 +205,14 @@ final class OvertureAgentTest {
   }
 
   @Test
+  void cloudOnlyWithoutACloudFailsAtBuild() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> OvertureAgent.builder().microModel(java.nio.file.Path.of("no-model-is-read-before-this-check.gguf"))
+            .mode(AgentMode.CLOUD_ONLY).build());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("cloud-only mode needs the cloud"), e.getMessage());
+  }
+
+  @Test
   void speechRateMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> OvertureAgent.builder().speechRate(0));
   }
