@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class HandoffTurnsTest {
 
   private static final List<String> OPENER = List.of("The", " capital", " is", " Sydney.");
   private static final Duration WAIT = Duration.ofSeconds(5);
-  /** Tries at refusing one chosen event for the rate; see {@link #eventsIfRefused}. */
+  /** Tries at refusing one chosen event for the rate; see {@link #refusedForTheRate}. */
   private static final int REFUSAL_ATTEMPTS = 5;
 
   @LocalServerPort int port;
@@ -227,26 +229,22 @@ class HandoffTurnsTest {
 
   @Test
   void anOpenerWordRefusedForTheRateStillCountsAndTheNextTurnGoesOn() throws Exception {
-    WsClient client = null;
-    Device device = null;
-    List<Map<String, Object>> events = null;
-    for (int attempt = 0; attempt < REFUSAL_ATTEMPTS && events == null; attempt++) {
-      if (client != null) {
-        client.close();
-      }
-      client = connect();
-      device = new Device();
-      device.open(client);
-      client.send(device.turnStart("t1"));
-      client.send(device.inputFinal("t1", "Tell me about the Moon landing."));
-      client.send(device.word("t1", 0, "In"));
-      emptyTheRateBucket(client, device);
-      client.send(device.word("t1", 1, " July")); // refused: the protocol still records it
-      events = eventsIfRefused(client, device, device.lastId());
-    }
-    assertThat(events).as("the word was refused for the rate in one of %d tries", REFUSAL_ATTEMPTS).isNotNull();
-    assertThat(events)
+    Refused refused =
+        refusedForTheRate(
+            () -> {
+              WsClient client = connect();
+              Device device = new Device();
+              device.open(client);
+              client.send(device.turnStart("t1"));
+              client.send(device.inputFinal("t1", "Tell me about the Moon landing."));
+              client.send(device.word("t1", 0, "In"));
+              return new Open(client, device);
+            },
+            device -> device.word("t1", 1, " July")); // refused: the protocol still records it
+    assertThat(refused.events())
         .anySatisfy(event -> assertThat(event).containsEntry("type", "continuation.done").containsEntry("status", "failed"));
+    WsClient client = refused.open().client();
+    Device device = refused.open().device();
     client.send(device.commit("t1", List.of("In", " July")));
     PuppetEngine.Reply second = puppet.expectReply();
 
@@ -260,29 +258,24 @@ class HandoffTurnsTest {
 
   @Test
   void aTruncateRefusedForTheRateIsStillAnsweredAndTheNextTurnGoesOn() throws Exception {
-    Open open = null;
-    List<Map<String, Object>> events = null;
-    for (int attempt = 0; attempt < REFUSAL_ATTEMPTS && events == null; attempt++) {
-      if (open != null) {
-        open.client().close();
-      }
-      PuppetEngine.Reply first = puppet.expectReply();
-      open = moonLandingAccepted(first);
-      first.emit(" 1969, Apollo");
-      assertThat(open.client().nextEvent()).containsEntry("type", "continuation.delta");
-      open.client().send(open.device().cancel("t1"));
-      assertThat(open.client().nextEvent())
-          .containsEntry("type", "continuation.done")
-          .containsEntry("status", "cancelled");
-      emptyTheRateBucket(open.client(), open.device());
-      open.client().send(open.device().truncate("t1", 3)); // refused: the protocol still records it
-      events = eventsIfRefused(open.client(), open.device(), open.device().lastId());
-    }
-    assertThat(events).as("the truncate was refused for the rate in one of %d tries", REFUSAL_ATTEMPTS).isNotNull();
-    assertThat(events)
+    Refused refused =
+        refusedForTheRate(
+            () -> {
+              PuppetEngine.Reply first = puppet.expectReply();
+              Open open = moonLandingAccepted(first);
+              first.emit(" 1969, Apollo");
+              assertThat(open.client().nextEvent()).containsEntry("type", "continuation.delta");
+              open.client().send(open.device().cancel("t1"));
+              assertThat(open.client().nextEvent())
+                  .containsEntry("type", "continuation.done")
+                  .containsEntry("status", "cancelled");
+              return open;
+            },
+            device -> device.truncate("t1", 3)); // refused: the protocol still records it
+    assertThat(refused.events())
         .anySatisfy(event -> assertThat(event).containsEntry("type", "turn.truncated").containsEntry("text", "In July 1969,"));
-    WsClient client = open.client();
-    Device device = open.device();
+    WsClient client = refused.open().client();
+    Device device = refused.open().device();
     PuppetEngine.Reply second = puppet.expectReply();
 
     device.committedTurn(client, "t2", "Who walked first?", List.of("Neil"));
@@ -294,20 +287,29 @@ class HandoffTurnsTest {
     assertThat(client.nextEvent()).containsEntry("type", "opener.accept").containsEntry("turn_id", "t2");
   }
 
+  /** A session whose chosen event was refused for the rate, and every event up to the next sync. */
+  private record Refused(Open open, List<Map<String, Object>> events) {}
+
   /**
-   * Every event up to the next sync once the bucket refilled, if the event {@code eventId} was
-   * refused for the rate; null if it got through. The bucket refills a token every 20 ms, so on a
-   * busy machine a pause between the burst and the event lets the event through: the caller then
-   * tries again on a fresh session.
+   * Sets up a session, empties its rate bucket and sends {@code event}, until the event is refused
+   * for the rate. The bucket refills a token every 20 ms, so on a busy machine a pause between the
+   * burst and the event lets the event through: then it tries again on a fresh session, up to
+   * {@link #REFUSAL_ATTEMPTS} times.
    */
-  private static List<Map<String, Object>> eventsIfRefused(WsClient client, Device device, String eventId)
-      throws InterruptedException {
-    Thread.sleep(1100); // the bucket refills
-    List<Map<String, Object>> events = eventsUntilInSync(client, device);
-    boolean refused =
-        events.stream()
-            .anyMatch(event -> "rate_limited".equals(event.get("code")) && eventId.equals(event.get("in_reply_to")));
-    return refused ? events : null;
+  private Refused refusedForTheRate(Callable<Open> setUp, Function<Device, String> event) throws Exception {
+    for (int attempt = 0; attempt < REFUSAL_ATTEMPTS; attempt++) {
+      Open open = setUp.call();
+      emptyTheRateBucket(open.client(), open.device());
+      open.client().send(event.apply(open.device()));
+      String eventId = open.device().lastId();
+      Thread.sleep(1100); // the bucket refills
+      List<Map<String, Object>> events = eventsUntilInSync(open.client(), open.device());
+      if (events.stream().anyMatch(e -> "rate_limited".equals(e.get("code")) && eventId.equals(e.get("in_reply_to")))) {
+        return new Refused(open, events);
+      }
+      open.client().close();
+    }
+    throw new AssertionError("the event was not refused for the rate in " + REFUSAL_ATTEMPTS + " tries");
   }
 
   /** Sends more pings than this service allows in a second (50), so that the next event is refused. */
