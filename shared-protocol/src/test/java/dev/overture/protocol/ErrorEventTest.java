@@ -26,8 +26,9 @@ class ErrorEventTest {
   @Test
   void ofMakesAMessageQuotingThePeerSendable() {
     // A peer's text in a message: a lone surrogate and a control character, which no encoder may
-    // send, and enough escaped bytes to pass the smallest frame limit.
-    String message = "unknown type x\ud800\u0001 " + "\"".repeat(3000);
+    // send, and quotes (escaped twice over) with three-byte characters: 1,024 characters of them
+    // are over 1,800 bytes, so only the byte cut keeps the message within the smallest frame.
+    String message = "unknown type x\ud800\u0001 " + "\"\u20ac".repeat(1500);
     ProtocolException failure = new ProtocolException(ErrorCode.INVALID_EVENT, message, true, null, -1);
 
     String sent = ErrorEvent.of("s-e1", failure).message();
