@@ -16,6 +16,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -62,6 +63,18 @@ class ApiKeyFilterTest {
         .getStatus()
         .value();
     assertThat(status).as(path).isIn(401, 404, 429);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1", "/v1/continue", "/v1;x/continue", "/%76%31/continue", "//v1/models", "/v1;a/models"})
+  void theFilterJudgesTheDecodedFirstSegmentAsTheRoutersDo(String path) {
+    assertThat(ApiKeyFilter.isApi(PathContainer.parsePath(path))).as(path).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/actuator/health", "/v1x/continue", "/v2/continue"})
+  void otherPathsAreNotTheApis(String path) {
+    assertThat(ApiKeyFilter.isApi(PathContainer.parsePath(path))).as(path).isFalse();
   }
 
   @Test
