@@ -46,6 +46,11 @@ public final class AdmissionControl {
     draining = true;
   }
 
+  /** Whether {@link #drain} was called. */
+  public boolean draining() {
+    return draining;
+  }
+
   private void admit(MonoSink<Permit> sink) {
     if (draining) {
       sink.error(new EngineOverloadedException("the service is shutting down"));

@@ -49,7 +49,6 @@ public final class HandoffSessions implements AutoCloseable {
   private final Map<String, HandoffSession> byHandle = new ConcurrentHashMap<>();
   /** {@code POST /v1/continue} exchanges still answering: they have no handle, but a drain ends them too. */
   private final Set<HandoffSession> oneShots = ConcurrentHashMap.newKeySet();
-  private volatile boolean draining;
 
   public HandoffSessions(
       ContinuationEngine engine,
@@ -127,11 +126,6 @@ public final class HandoffSessions implements AutoCloseable {
     return byHandle.size();
   }
 
-  /** From now on commits fail with {@code overloaded}: the server is going away. */
-  public void drain() {
-    draining = true;
-  }
-
   /** Sends {@code session.go_away} on every connected session. */
   public void goAway(Duration timeLeft, String reason) {
     for (HandoffSession session : snapshot()) {
@@ -171,8 +165,9 @@ public final class HandoffSessions implements AutoCloseable {
     return requested == null ? cap : Math.min(requested, cap);
   }
 
+  /** Whether the service is shutting down ({@link AdmissionControl#drain}). */
   boolean draining() {
-    return draining;
+    return admission.draining();
   }
 
   ContinuationEngine engine() {

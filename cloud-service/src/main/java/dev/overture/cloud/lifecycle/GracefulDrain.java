@@ -43,8 +43,7 @@ final class GracefulDrain implements SmartLifecycle {
     }
     running = false;
     long started = System.nanoTime();
-    sessions.drain();
-    admission.drain(); // the OpenAI-compatible endpoint too: new completions get 503 overloaded
+    admission.drain(); // every endpoint: new commits, one-shot requests and completions get overloaded
     sessions.goAway(drainTimeout, "the service is shutting down");
     log.info("draining: {} sessions open, {} turns running", sessions.open(), admission.active() + admission.queued());
     long deadline = started + drainTimeout.toNanos();
