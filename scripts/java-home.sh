@@ -26,13 +26,15 @@ overture_find_jdk() {
   if [ -n "$from_path" ] && [ -x "$from_path/bin/javac" ]; then
     v=$(overture_java_major "$from_path")
     if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$from_path"; return 0; fi
+    tried="$tried $from_path (Java ${v:-unknown}, the PATH's javac);"
   fi
   best=""; bestv=0
   home="${HOME:-/nonexistent}"
-  for d in ${from_path:+"$from_path"} /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home /opt/java/* \
+  for d in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home /opt/java/* \
       /opt/jdk* "$home"/.sdkman/candidates/java/* /opt/homebrew/opt/openjdk*/libexec/openjdk.jdk/Contents/Home \
       /usr/local/opt/openjdk*/libexec/openjdk.jdk/Contents/Home "$home"/.jdks/*; do
     [ -x "$d/bin/javac" ] || continue
+    [ "$(readlink -f "$d")" = "$from_path" ] && continue # probed above
     v=$(overture_java_major "$d")
     if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best="$d"; bestv="$v"; fi
     [ -n "$v" ] && [ "$v" -lt 21 ] && tried="$tried $d (Java $v);"
