@@ -245,7 +245,7 @@ class FaithfulCopy:
         the text well-formed and keeps copied words faithful (and a copy under way on its word), unless a token that
         goes on with the user's words scores within COPY_MARGIN of it (ONGOING_MARGIN once the copied stretch is
         inside the user's quotes or holds a word no single token spells, or holds a word and such a word is next),
-        or none of CANDIDATES qualifies; the argmax when nothing does. Records it as said."""
+        or none of CANDIDATES qualifies; the best-scored sayable token when nothing does. Records it as said."""
         self.aligned = aligned_words(self.spoken, self.user_texts)
         top = torch.topk(logits, min(CANDIDATES, len(logits))).indices.tolist()
         t = next((c for c in top if self._sayable(c) and self._allows(c)), None)
@@ -261,8 +261,8 @@ class FaithfulCopy:
         margin = ONGOING_MARGIN if ongoing else COPY_MARGIN
         if copy is not None and (t is None or float(logits[copy]) >= float(logits[t]) - margin):
             t = copy
-        if t is None:
-            t = int(logits.argmax())
+        if t is None:  # the argmax, unless it is a control token: then the best sayable one (as the device does)
+            t = next(int(c) for c in torch.argsort(logits, descending=True) if self._sayable(int(c)))
         if t not in self.stop:
             self.spoken += self.tok.token_bytes(t)
         return t

@@ -102,8 +102,9 @@ final class FaithfulCopy {
   /**
    * The token to say: the best of the {@link #CANDIDATES} best-scored tokens that is sayable,
    * keeps the text well-formed and keeps copied words faithful, unless a token that goes on with
-   * the user's words scores within {@link #COPY_MARGIN} of it or none of them qualifies; {@code
-   * greedy} when nothing does.
+   * the user's words scores within {@link #COPY_MARGIN} of it or none of them qualifies. When
+   * nothing does: {@code greedy} if it ends the reply or is sayable, else the best sayable token (a
+   * control token is never said).
    */
   int choose(float[] logits, int greedy, TokenTable tokens) {
     Match match = longestMatch();
@@ -124,7 +125,10 @@ final class FaithfulCopy {
     if (copy >= 0 && (chosen < 0 || logits[copy] >= logits[chosen] - margin)) {
       chosen = copy;
     }
-    return chosen >= 0 ? chosen : greedy;
+    if (chosen >= 0) {
+      return chosen;
+    }
+    return tokens.ends(greedy) || tokens.sayable(greedy) ? greedy : tokens.bestSayable(logits, t -> true);
   }
 
   /** Records a token said, after {@link #choose}. */

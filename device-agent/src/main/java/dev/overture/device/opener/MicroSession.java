@@ -350,9 +350,6 @@ public final class MicroSession implements AutoCloseable {
         int token = sampler.sample(logits, history, history.length);
         if (copy != null) {
           token = copy.choose(logits, token, tokens);
-          if (!stopTokens.contains(token) && !tokens.sayable(token)) { // no candidate: never a control token
-            token = tokens.bestSayable(logits, t -> true);
-          }
         } else if (!tokens.sayable(token) || !wellFormed(token)) {
           token = bestWellFormed(logits);
         }
