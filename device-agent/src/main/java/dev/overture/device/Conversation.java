@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One dialogue between the user and the assistant: a sequence of turns, each a user utterance and
@@ -297,9 +299,13 @@ public final class Conversation implements AutoCloseable {
     return next;
   }
 
-  /** The opener goes out word by word: within what the cloud announced, or it refuses the turn. */
-  private ProtocolLimits openerLimits() {
-    return socket == null ? ProtocolLimits.defaults() : socket.limits();
+  /**
+   * An opener of about {@code target} words, within what the cloud announced (opener words, word
+   * length): the opener goes out word by word, and the cloud refuses a turn beyond its limits.
+   */
+  private OpenerDraft draftOpener(int target, Consumer<String> onWord, BooleanSupplier abort) {
+    ProtocolLimits limits = socket == null ? ProtocolLimits.defaults() : socket.limits();
+    return micro.draftOpener(Math.min(target, limits.maxOpenerWords()), limits.maxWordChars(), onWord, abort);
   }
 
   private void onPartial() {
@@ -316,9 +322,7 @@ public final class Conversation implements AutoCloseable {
       return;
     }
     int target = policy.targetWords(current.expectedCloudNanos, wordsPerSecond);
-    ProtocolLimits limits = openerLimits();
-    OpenerDraft speculative = micro.draftOpener(Math.min(target, limits.maxOpenerWords()), limits.maxWordChars(), word -> {},
-        () -> pendingPartial.get() != null || finalPending || current.stop);
+    OpenerDraft speculative = draftOpener(target, word -> {}, () -> pendingPartial.get() != null || finalPending || current.stop);
     if (speculative.complete() && !speculative.words().isEmpty()) {
       draft = speculative;
       draftFor = text;
@@ -376,10 +380,7 @@ public final class Conversation implements AutoCloseable {
       }
       return;
     }
-    ProtocolLimits limits = openerLimits();
-    OpenerDraft made =
-        micro.draftOpener(Math.min(target, limits.maxOpenerWords()), limits.maxWordChars(),
-            word -> openerWord(current, word), () -> current.stop);
+    OpenerDraft made = draftOpener(target, word -> openerWord(current, word), () -> current.stop);
     if (current.stop) {
       return; // a cancel is queued behind this task
     }

@@ -116,16 +116,10 @@ public final class MicroSession implements AutoCloseable {
    * token that starts the next one arrived, or at the end of the reply), at most {@code maxWords},
    * stopping early at a sentence end.
    *
+   * @param maxWordChars the longest word in code points (the session's announced {@code
+   *     max_word_chars}, capped at {@value #MAX_WORD_CHARS}): a longer word ends the opener
    * @param onWord receives each word as soon as it is complete (word 0 without leading separator)
    * @param abort polled between tokens; true stops the generation (the draft is then incomplete)
-   */
-  public OpenerDraft draftOpener(int maxWords, Consumer<String> onWord, BooleanSupplier abort) {
-    return draftOpener(maxWords, MAX_WORD_CHARS, onWord, abort);
-  }
-
-  /**
-   * {@link #draftOpener(int, Consumer, BooleanSupplier)} with words of at most {@code maxWordChars}
-   * code points (the session's announced {@code max_word_chars}): a longer word ends the opener.
    */
   public OpenerDraft draftOpener(int maxWords, int maxWordChars, Consumer<String> onWord, BooleanSupplier abort) {
     List<String> words = new ArrayList<>();

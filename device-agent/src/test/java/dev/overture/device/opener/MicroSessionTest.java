@@ -81,7 +81,7 @@ final class MicroSessionTest {
   void openerWordsStayWithinTheAnnouncedWordLength() {
     MicroSession micro = session();
     micro.prepare(HISTORY, QUESTION);
-    OpenerDraft unlimited = micro.draftOpener(6, word -> {}, () -> false);
+    OpenerDraft unlimited = micro.draftOpener(6, MicroSession.MAX_WORD_CHARS, word -> {}, () -> false);
     int longest = unlimited.words().stream().mapToInt(String::length).max().orElseThrow();
     micro.prepare(HISTORY, QUESTION);
 
@@ -177,14 +177,14 @@ final class MicroSessionTest {
 
   private static List<String> opener(MicroSession micro, String question) {
     micro.prepare(List.of(), question);
-    return micro.draftOpener(4, word -> {}, () -> false).words();
+    return micro.draftOpener(4, MicroSession.MAX_WORD_CHARS, word -> {}, () -> false).words();
   }
 
   /** An opener of at most {@code maxWords} for {@link #QUESTION} after {@link #HISTORY}, on a new session. */
   private OpenerDraft draft(int maxWords, BooleanSupplier abort) {
     MicroSession micro = session();
     micro.prepare(HISTORY, QUESTION);
-    return micro.draftOpener(maxWords, word -> {}, abort);
+    return micro.draftOpener(maxWords, MicroSession.MAX_WORD_CHARS, word -> {}, abort);
   }
 
   private MicroSession session() {
