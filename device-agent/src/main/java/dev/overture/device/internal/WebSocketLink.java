@@ -303,11 +303,12 @@ public final class WebSocketLink implements AutoCloseable {
       lastSendNanos = System.nanoTime();
     } catch (ProtocolException e) {
       AgentException error = new AgentException(AgentException.Kind.INTERNAL, e.code().wireName(), "the agent built an event the protocol rejects: " + e.getMessage(), e);
-      if (event instanceof TurnEvent && !(event instanceof TurnCancel)) {
-        refusedTurn = ((TurnEvent) event).turnId(); // its later events stay here, its cancel goes
-        listener.onTurnLost(((TurnEvent) event).turnId(), error);
-      } else if (event instanceof TurnEvent) {
-        listener.onTurnLost(((TurnEvent) event).turnId(), error);
+      if (event instanceof TurnEvent) {
+        String turnId = ((TurnEvent) event).turnId();
+        if (!(event instanceof TurnCancel)) {
+          refusedTurn = turnId; // its later events stay here, its cancel goes
+        }
+        listener.onTurnLost(turnId, error);
       } else {
         listener.onNotice(error);
       }

@@ -314,9 +314,9 @@ final class GgufParser {
     if (length > MAX_ELEMENTS) {
       throw error(at, "string of " + length + " bytes is larger than a Java array can hold");
     }
-    need(length); // in the window before the allocation, as for arrays
+    ByteBuffer in = need(length); // in the window before the allocation, as for arrays
     byte[] bytes = new byte[(int) length];
-    need(length).get(bytes);
+    in.get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
