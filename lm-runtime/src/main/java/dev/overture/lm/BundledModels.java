@@ -34,7 +34,12 @@ public final class BundledModels {
    * same way as the models.
    */
   public static Path inCheckout(String relativePath) {
-    return resolve(Paths.get(relativePath), System.getenv(HOME_VARIABLE));
+    return inCheckout(Paths.get(relativePath));
+  }
+
+  /** {@link #inCheckout(String)} for a path: itself if absolute or present here. */
+  public static Path inCheckout(Path path) {
+    return resolve(path, System.getenv(HOME_VARIABLE));
   }
 
   /**

@@ -33,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("overture.embedded")
 public record EmbeddedProperties(
-    @DefaultValue("models/overture-moe-q8_0.gguf") Path modelPath,
+    @DefaultValue("models/" + BundledModels.MOE) Path modelPath,
     @DefaultValue("") String modelId,
     @DefaultValue("0") int threads,
     @DefaultValue("1") int threadsPerSession,
@@ -47,7 +47,7 @@ public record EmbeddedProperties(
   public EmbeddedProperties {
     // A relative path missing here is looked for in the checkout the launcher runs from, so that
     // ./overture serve finds the bundled model from any directory.
-    modelPath = modelPath == null ? null : BundledModels.resolve(modelPath, System.getenv(BundledModels.HOME_VARIABLE));
+    modelPath = modelPath == null ? null : BundledModels.inCheckout(modelPath);
     if (threads < 0 || threadsPerSession < 1 || maxSessions < 1) {
       throw new IllegalArgumentException(
           "overture.embedded: threads >= 0, threads-per-session >= 1 and max-sessions >= 1 are required");
