@@ -147,10 +147,9 @@ def heard_verdict(scores, heard, rewind_bar, repair_bar):
     return ("accept", None) if bad is None else ("rewind", bad)
 
 
-def rewound(opener, scores, threshold):
-    """The opener cut before its first word scored below threshold (the service's rewind verdict)."""
-    bad = first_bad_word(scores, threshold)
-    return opener if bad is None else " ".join(opener.split(" ")[:bad])
+def cut_before(opener, word):
+    """The opener cut before its word `word` (None: the whole opener), as a rewind leaves it."""
+    return opener if word is None else " ".join(opener.split(" ")[:word])
 
 
 # Words an opener uses to restate the question, not to state a fact (the answer templates' own words).
@@ -267,14 +266,14 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     out = {"micro": answers(micro, tok, prompts, cache=caches["micro"], copy_from=copy_from, plain=args.raw_micro),
            "moe": answers(moe, tok, prompts, cache=caches["moe"])}
     verdicts = {}
-    word_scores = {}
+    word_scores, split_openers = {}, {}
     for n in SPLITS:
-        openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
+        openers = split_openers[n] = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
         out[f"split{n}"] = answers(moe, tok, prompts, openers, cache=caches["moe"])
         scores = word_scores[n] = [word_logprobs(moe, tok, p, opener_words(o)) for p, o in zip(prompts, openers)]
         for t in args.rewind:
             bad = [first_bad_word(sc, t) for sc in scores]
-            cut = [o if b is None else " ".join(o.split(" ")[:b]) for o, b in zip(openers, bad)]
+            cut = [cut_before(o, b) for o, b in zip(openers, bad)]
             out[f"verdict{n}@{t:g}"] = answers(moe, tok, prompts, cut, cache=caches["moe"])
             verdicts[f"{n}@{t:g}"] = {"accept": sum(b is None for b in bad) / len(bad),
                                       "rewind": sum(b is not None and b >= args.heard for b in bad) / len(bad),
@@ -292,8 +291,7 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
     # bridge: scored on the opener and that answer (the bridge itself is not). A repair is needless when
     # the opener states no wrong fact (wrong_fact): the user hears an apology for a right opener.
     for n in SPLITS:
-        openers = [" ".join(a.split(" ")[:n]) for a in out["micro"]]
-        scores = word_scores[n]
+        openers, scores = split_openers[n], word_scores[n]
         restarts = [a[len(o + REPAIR_BRIDGES[-1]):] for a, o in zip(
             answers(moe, tok, prompts, [o + REPAIR_BRIDGES[-1] for o in openers], cache=caches["moe"]), openers)]
         for t in args.rewind:
@@ -304,7 +302,7 @@ def evaluate_set(rows, micro, moe, tok, args, caches):
                 for o, sc in zip(openers, scores):
                     kind, bad = heard_verdict(sc, args.heard, t, tr)
                     kinds.append(kind)
-                    spoken.append(None if kind == "repair" else o if bad is None else " ".join(o.split(" ")[:bad]))
+                    spoken.append(None if kind == "repair" else cut_before(o, bad))
                 cont = answers(moe, tok, [p for p, c in zip(prompts, spoken) if c is not None],
                                [c for c in spoken if c is not None], cache=caches["moe"])
                 it = iter(cont)
